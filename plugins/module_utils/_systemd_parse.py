@@ -122,7 +122,8 @@ def parse_unit_file(text: str) -> List[Tuple[str, str, str]]:
     entries: List[Tuple[str, str, str]] = []
     section: Optional[str] = None
     pending = ""
-    for raw in text.splitlines():
+    # systemd splits on LF only; str.splitlines() would also split on U+0085 and friends.
+    for raw in text.split("\n"):
         line = pending + raw.strip() if pending else raw.strip()
         pending = ""
         if not line or line[0] in "#;":

@@ -121,6 +121,10 @@ def _c_escape(value: str) -> str:
             out.append("\\r")
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
             out.append("\\x%02x" % ord(ch))
+        elif 0x80 <= ord(ch) <= 0x9F or ord(ch) in (0x2028, 0x2029):
+            # C1 controls and Unicode line separators: escaped as code points so that no
+            # tool reading the file line by line ever sees a line break inside a value.
+            out.append("\\u%04x" % ord(ch))
         else:
             out.append(ch)
     return "".join(out)
