@@ -33,3 +33,9 @@ fi
 if [[ -f "$top/examples/hello/go.mod" ]]; then
   (cd "$top/examples/hello" && go mod download)
 fi
+
+# ansible-test builds a venv per sanity test and seeds pip in it with a script it downloads
+# from a host this machine cannot reach: a stand-in goes where it looks for a cached copy.
+pip_version=$("$SVCWRIGHT_VENV/bin/python" -c 'import re, ansible_test, os; p = os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"); print(re.search(r"pip=.([0-9.]+).", open(p).read()).group(1))')
+mkdir -p ~/.ansible/test/cache
+cp "$top/tests/sanity/get_pip.py" ~/.ansible/test/cache/get_pip_"${pip_version//./_}".py

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the project's scripts: where caches and the venv live, the venv on PATH, and
 # this checkout visible to Ansible as the collection svcwright.services.
 SVCWRIGHT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -207,7 +207,7 @@ def build_spec(params: Dict[str, Any], windows: bool = False) -> ServiceSpec:
         raise _fail(name, "start_mode", "is disabled but state is %s" % state,
                     "A disabled service cannot run: use start_mode manual, or state stopped.")
 
-    deps = [d for d in (params.get("dependencies") or [])]
+    deps = list(params.get("dependencies") or [])
     for i, d in enumerate(deps):
         _check_text(name, "dependencies[%d]" % i, d)
 

@@ -80,7 +80,6 @@ def plan_changes(unit: str, desired: Desired, observed: Observed) -> List[Change
         changes.append(Change("create_directory", directory, "log directory missing"))
 
     files_changed = False
-    assert desired.unit_text is not None
     if observed.unit_text != desired.unit_text:
         reason = "unit does not exist" if observed.unit_text is None else "unit content differs"
         changes.append(Change("write_unit", unit, reason))

@@ -291,7 +291,8 @@ def render_unit(spec: ServiceSpec, opts: SystemdOptions) -> str:
         svc.append(("Environment", environment_value(key, spec.env[key])))
     for path in opts.environment_files:
         svc.append(("EnvironmentFile", _plain_value(name, "environment_files", path)))
-    assert spec.command is not None
+    if not spec.command:
+        raise SpecError("service %r: command is required to render a unit." % name)
     svc.append(("ExecStart", exec_line([spec.command] + spec.args)))
     if opts.reload_signal:
         svc.append(("ExecReload", "/bin/kill -s %s $MAINPID" % _signal(name, opts.reload_signal)))
@@ -304,8 +305,7 @@ def render_unit(spec: ServiceSpec, opts: SystemdOptions) -> str:
         svc.append(("KillSignal", _signal(name, opts.kill_signal)))
     if opts.kill_mode:
         svc.append(("KillMode", opts.kill_mode))
-    if spec.logs.mode == "file":
-        assert spec.logs.stdout is not None
+    if spec.logs.mode == "file" and spec.logs.stdout:
         svc.append(("StandardOutput", "append:" + _plain_value(name, "logs.stdout", spec.logs.stdout)))
         svc.append(("StandardError", "append:" + _plain_value(name, "logs.stderr", spec.logs.stderr or spec.logs.stdout)))
     else:

@@ -20,7 +20,7 @@ description:
     O(hardening.overrides).
   - Everything is read and changed in one module run, one round trip per host.
 author:
-  - svcwright maintainers
+  - svcwright maintainers (@svcwright)
 extends_documentation_fragment:
   - svcwright.services.service_spec
   - svcwright.services.attributes
@@ -551,8 +551,7 @@ class UnitHost:
             raise
 
     def create_account(self, group: Optional[str]) -> None:
-        account = self.spec.account
-        assert account
+        account = self.spec.account or ""
         shell = "/usr/sbin/nologin" if os.path.exists("/usr/sbin/nologin") else "/bin/false"
         cmd = ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", shell]
         if group:
@@ -580,9 +579,7 @@ class UnitHost:
         elif action == "write_unit":
             self.write_atomic(self.unit_path, self.desired_unit)
         elif action == "write_dropin":
-            text = self.desired_dropins[change.target]
-            assert text is not None
-            self.write_atomic(os.path.join(self.dropin_dir, change.target), text)
+            self.write_atomic(os.path.join(self.dropin_dir, change.target), self.desired_dropins[change.target] or "")
         elif action == "remove_dropin":
             os.unlink(os.path.join(self.dropin_dir, change.target))
             if os.path.isdir(self.dropin_dir) and not os.listdir(self.dropin_dir):
@@ -605,6 +602,11 @@ class UnitHost:
                           rc, out, err, hint="Raise wait_timeout if the service is slow to start, or see the journal above.")
             elif rc != 0:
                 self.fail("%s failed" % action, ["systemctl", action, self.unit], rc, out, err)
+            # systemctl returns once the process runs; one that dies at once shows here.
+            after = self.status()
+            if after.active_state == "failed" or after.sub_state == "auto-restart":
+                self.fail("exited right after %s (%s, status %s)" % (action, after.result, after.exec_main_status),
+                          ["systemctl", action, self.unit], rc, out, err)
         elif action == "stop":
             deadline = spec.stop_timeout + spec.wait_timeout
             rc, out, err = self.run(self.timed(deadline, ["systemctl", "stop", self.unit]), "", check=False)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test of the project on this machine: installs what it needs first (apt
+# packages, the venv, Go modules, test host images), then unit tests, Go tests, sanity and
+# lint, and the integration tests on real systemd hosts (systemd-nspawn over SSH).
+# Usage: scripts/test.sh [suite...]   suites: unit go sanity lint linux (default: all)
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+bash scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+
+suites=("$@")
+((${#suites[@]})) || suites=(unit go sanity lint linux)
+passed=0
+failed=0
+failed_names=()
+started=$(date +%s)
+
+run_suite() {
+  local name=$1
+  shift
+  local t0
+  t0=$(date +%s)
+  echo "=== suite $name"
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "=== suite $name passed in $(($(date +%s) - t0)) s"
+  else
+    failed=$((failed + 1))
+    failed_names+=("$name")
+    echo "=== suite $name FAILED in $(($(date +%s) - t0)) s"
+  fi
+}
+
+for suite in "${suites[@]}"; do
+  case $suite in
+    unit) run_suite unit python -m pytest tests/unit -q -p no:cacheprovider ;;
+    go) run_suite go bash -c 'cd examples/hello && go vet ./... && go test -count=1 ./...' ;;
+    sanity) run_suite sanity bash tests/sanity/run.sh ;;
+    lint) run_suite lint ansible-lint --offline -q roles playbooks tests/integration ;;
+    linux) run_suite linux bash tests/integration/run-linux.sh ;;
+    *) echo "unknown suite $suite"; exit 2 ;;
+  esac
+done
+
+echo "test suites took $(($(date +%s) - started)) s${failed_names:+; failed: ${failed_names[*]}}"
+echo "suites: $passed passed, $failed failed"
+((failed == 0))

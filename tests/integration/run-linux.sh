@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Integration tests of the Linux path: two real systemd hosts, the modules through
+# ansible-playbook over SSH. Hosts are torn down on exit, also on failure.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scripts/env.sh
+source "$top/scripts/env.sh"
+state="$top/tests/output/hosts-linux"
+bin="$top/tests/output/bin"
+mkdir -p "$bin"
+
+for version in 1.0.0 2.0.0; do
+  (cd "$top/examples/hello" && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 \
+    go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$bin/hello-$version" .)
+done
+
+cleanup() { "$top/tests/harness/linux-hosts" down --state "$state" || true; }
+trap cleanup EXIT
+"$top/tests/harness/linux-hosts" down --state "$state" >/dev/null 2>&1 || true
+"$top/tests/harness/linux-hosts" up --state "$state" svcw-it1 svcw-it2
+
+export SVCWRIGHT_TEST_BIN="$bin"
+export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default
+export ANSIBLE_CALLBACKS_ENABLED=profile_tasks ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
+ansible-playbook -i "$state/inventory.yml" "$top/tests/integration/systemd_unit.yml" "$@"
