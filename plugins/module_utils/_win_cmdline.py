@@ -41,9 +41,12 @@ from typing import List, Optional, Sequence, Tuple
 
 # Characters after which CommandLineToArgvW ends an unquoted argument.
 _WHITESPACE = " \t"
-# Characters that make an argument need quotes: the separators, plus newline and vertical
-# tab, which some other parsers (and cmd.exe) treat as separators or line ends.
-_NEEDS_QUOTES = " \t\n\v"
+
+
+def _needs_quotes(text: str) -> bool:
+    """Quote not only at the separators (space, tab) but at any whitespace: other parsers,
+    cmd.exe and tools that trim values treat newlines, CR and other spaces specially."""
+    return any(c.isspace() for c in text)
 
 
 class CommandLineError(ValueError):
@@ -65,7 +68,7 @@ def quote_arg(arg: str) -> str:
     precede a quote (or the closing quote) doubled. The empty string becomes ``""``.
     """
     _check_no_nul(arg, "argument")
-    if arg and not any(c in _NEEDS_QUOTES or c == '"' for c in arg):
+    if arg and '"' not in arg and not _needs_quotes(arg):
         return arg
     out = ['"']
     backslashes = 0
@@ -94,7 +97,7 @@ def quote_program(program: str) -> str:
     if '"' in program:
         raise CommandLineError("the program name %r contains a double quote: Windows cannot "
                                "quote it (argv[0] has no escapes)" % program)
-    if any(c in _NEEDS_QUOTES for c in program):
+    if _needs_quotes(program):
         return '"%s"' % program
     return program
 
@@ -432,13 +435,13 @@ def parse_powershell_result(output: str) -> PowerShellResult:
     try:
         data = json.loads(found)
         if not data["started"]:
-            error = base64.b64decode(data["error"]).decode("utf-8", "replace")
+            error = base64.b64decode(data["error"], validate=True).decode("utf-8", "replace")
             return PowerShellResult(False, None, b"", b"", False, None, error)
         return PowerShellResult(
             started=True,
             rc=int(data["rc"]),
-            stdout=base64.b64decode(data["stdout"]),
-            stderr=base64.b64decode(data["stderr"]),
+            stdout=base64.b64decode(data["stdout"], validate=True),
+            stderr=base64.b64decode(data["stderr"], validate=True),
             timed_out=bool(data["timed_out"]),
             oem_codepage=int(data["oem_codepage"]),
             error=None,
@@ -501,7 +504,7 @@ def split_image_path(image_path: str) -> ImagePath:
     taken to end at the first such prefix that ends in ``.exe``, ``.sys`` or ``.com`` (the
     whole string if that is the only one), else at the first space (``guessed``).
     """
-    text = image_path.strip()
+    text = image_path.strip(_WHITESPACE)
     if not text:
         raise ValueError("empty ImagePath")
     if text.startswith('"'):
