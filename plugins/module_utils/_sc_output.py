@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from ._win_text import Text, WinOutputParseError, excerpt, to_lines
 
@@ -103,10 +103,9 @@ class ScFailedError(WinOutputParseError):
         self.failure = failure
 
 
-@dataclass(frozen=True)
-class FailureAction:
-    """One recovery action: ``action`` is one of none/restart/reboot/run (sc.exe's words),
-    ``delay_ms`` the delay before it in milliseconds."""
+class FailureAction(NamedTuple):
+    """One recovery action, a ``(action, delay_ms)`` pair: ``action`` is one of none,
+    restart, reboot, run (sc.exe's words), ``delay_ms`` the delay before it."""
 
     action: str
     delay_ms: int
@@ -419,7 +418,7 @@ def parse_sc_query_one(output: Text, name: Optional[str] = None) -> ScServiceSta
     if failure is not None:
         raise ScFailedError("sc reported a failure instead of a service status: %s"
                             % failure.describe(), failure)
-    what = "a status block" + (" for service %r" % name if name is not None else "")
+    what = "status block" + (" for service %r" % name if name is not None else "")
     raise WinOutputParseError("sc query output: no %s in %s"
                               % (what, excerpt("\n".join(to_lines(output)))))
 
