@@ -311,7 +311,7 @@ class Connection(ConnectionBase):
                 missing = "\\".join([drive.upper() + ":"] + parts[:i + 1])
                 raise AnsibleError(f"the directory {missing} does not exist: {win_path}")
             if last and not want_parent_only and not os.path.lexists(candidate):
-                raise AnsibleFileNotFound(f"file not found on the Windows host: {win_path}")
+                raise AnsibleError(f"file not found on the Windows host: {win_path}")
             current = candidate
         return current
 
@@ -343,7 +343,7 @@ class Connection(ConnectionBase):
         display.vvv(f"FETCH {in_path} TO {out_path}", host=self._play_context.remote_addr)
         src = self._unix_path(in_path, want_parent_only=False)
         if not os.path.isfile(src):
-            raise AnsibleFileNotFound(f"not a file on the Windows host: {in_path}")
+            raise AnsibleError(f"not a file on the Windows host: {in_path}")
         try:
             shutil.copyfile(src, to_bytes(out_path, errors="surrogate_or_strict"))
         except OSError as e:
