@@ -25,8 +25,9 @@ service cannot be opened (``Can't open service!``), 5 ``install`` of an existing
       C:\\nssm\\nssm.exe set "Tst Svc" AppEnvironmentExtra :A=1
       C:\\nssm\\nssm.exe set "Tst Svc" AppEnvironmentExtra "+B=two words"
 
-  Each argument is quoted by the C runtime rules and, when it holds a ``"``, every quote
-  is also escaped for cmd.exe with ``^``. Environment items carry ``:`` (the first, which
+  Each argument is quoted by the C runtime rules; one that holds any of ``" & ^ % < > |``
+  is always quoted and then every ``"``, ``\\`` and one of those characters carries a
+  ``^`` for cmd.exe (``^"a^&b^"``). Environment items carry ``:`` (the first, which
   replaces the list) or ``+`` (appended). Seen under Wine: with an exit-code-specific
   AppExit action set, dump printed ``AppExit Default Restart`` once per AppExit value and
   never the specific one, so read specific exit actions with ``nssm get NAME AppExit N``

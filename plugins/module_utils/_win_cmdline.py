@@ -248,9 +248,10 @@ def cmd_unescape(text: str) -> str:
     """What cmd.exe's caret and quote handling leaves of one command's text: outside
     quotes ``^x`` becomes ``x``; every ``"`` not escaped by a caret toggles quoted mode, in
     which carets are literal. This models that one pass only (no ``%``/``!`` expansion) and
-    refuses text that would run an operator: an unescaped ``& | < > ( )`` outside quotes or
-    a trailing ``^``. It reads what NSSM's ``dump`` prints (the cmd.exe commands that
-    recreate a service) and inverts :func:`cmd_escape` for command lines without ``%``."""
+    refuses text that would run an operator: an unescaped ``& | < >`` outside quotes or a
+    trailing ``^`` (parentheses are literal outside a block, as in ``p(q)``). It reads what
+    NSSM's ``dump`` prints (the cmd.exe commands that recreate a service) and inverts
+    :func:`cmd_escape`."""
     out: List[str] = []
     in_quotes = False
     i = 0
@@ -265,7 +266,7 @@ def cmd_unescape(text: str) -> str:
                 raise CommandLineError("a trailing ^ in %r" % text)
             i += 1
             out.append(text[i])
-        elif c in "&|<>()":
+        elif c in "&|<>":
             raise CommandLineError("unescaped %r outside quotes: cmd.exe would treat it as "
                                    "an operator in %r" % (c, text))
         else:
