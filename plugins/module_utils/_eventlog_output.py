@@ -21,7 +21,8 @@ Formats read (all seen in recorded real output):
 Times are kept as printed (their format follows the culture of the machine that printed
 them); XML gives ISO 8601 UTC. Messages from list formats are joined: an indented
 continuation line (Format-List wrapping) is joined with a space, a column-0 line (a line
-break in the message) with ``\\n``.
+break in the message) with ``\\n``; an empty line followed by more text (not by the next
+label or event) is kept as a paragraph break.
 """
 from __future__ import annotations
 
@@ -107,7 +108,7 @@ class EventRecord:
 def parse_event_log(output: Text) -> List[EventRecord]:
     """Events in any of the formats listed in the module docstring, in printed order."""
     text = to_text(output)
-    if re.search(r"<Event[\s>]", text):
+    if re.search(r"<Event[\s>/]", text) or "<!DOCTYPE" in text:
         return _parse_xml(text)
     lines = text.split("\n")
     for i, line in enumerate(lines):
@@ -133,12 +134,26 @@ def _label_key(label: str) -> Optional[str]:
     return None
 
 
+def _ends_message(lines: List[str], i: int) -> bool:
+    """Whether the empty line at ``i`` ends a message: it does unless more message text
+    follows (a message with an empty line in it) before the next label or record."""
+    for line in lines[i + 1:]:
+        if not line.strip():
+            continue
+        if _WEVTUTIL_HEADER.match(line.rstrip()):
+            return True
+        m = _LIST_LINE.match(line.rstrip())
+        return bool(m and _label_key(m.group("label")) is not None)
+    return True
+
+
 def _parse_list(lines: List[str]) -> List[EventRecord]:
     records: List[Dict[str, str]] = []
     current: Dict[str, str] = {}
     in_message = False
+    paragraph = False
     message_indent = 0
-    for raw in lines:
+    for i, raw in enumerate(lines):
         line = raw.rstrip()
         if _WEVTUTIL_HEADER.match(line):
             if current:
@@ -147,26 +162,30 @@ def _parse_list(lines: List[str]) -> List[EventRecord]:
             continue
         m = _LIST_LINE.match(line)
         key = _label_key(m.group("label")) if m else None
-        if key is not None and m is not None and not (in_message and key == "" ):
+        if m is not None and key is not None and not (in_message and key == ""):
             if key and key in current:
                 records.append(current)
                 current = {}
             in_message = key == "message"
+            paragraph = False
             if key:
                 current[key] = m.group("value").strip()
             message_indent = len(m.group("indent"))
             continue
         if in_message:
             if not line.strip():
-                if current.get("message"):
+                if _ends_message(lines, i):
                     in_message = False
+                elif current.get("message"):
+                    paragraph = True
                 continue
             body = re.sub(r"^[ \t]*>[ \t]?", "", line) if line.lstrip().startswith(">") \
                 else line
             indent = len(body) - len(body.lstrip())
-            sep = " " if indent > message_indent else "\n"
+            sep = "\n\n" if paragraph else " " if indent > message_indent else "\n"
             current["message"] = (current["message"] + sep if current.get("message")
                                   else "") + body.strip()
+            paragraph = False
             continue
         if line.strip():
             raise WinOutputParseError("event log text: unexpected line %r" % line)
