@@ -398,6 +398,7 @@ class UnitHost:
         self.unit_path = os.path.join(unit_dir, unit)
         self.dropin_dir = self.unit_path + ".d"
         self.host = socket.gethostname()
+        self.started = time.time()
 
     # -- errors -------------------------------------------------------------------------
     def fail(self, what: str, cmd: Optional[List[str]] = None, rc: Optional[int] = None,
@@ -429,9 +430,14 @@ class UnitHost:
         journalctl = self.module.get_bin_path("journalctl")
         if not journalctl:
             return []
-        rc, out, _err = self.module.run_command(
-            [journalctl, "-u", self.unit, "-n", str(JOURNAL_LINES), "--no-pager", "-o", "short-iso"])
-        return out.splitlines() if rc == 0 and "-- No entries --" not in out else []
+        # What this run caused first; older lines only when this run left none.
+        base = [journalctl, "-u", self.unit, "-n", str(JOURNAL_LINES), "--no-pager", "-o", "short-iso", "-q"]
+        for extra in (["--since", "@%d" % int(self.started)], []):
+            rc, out, _err = self.module.run_command(base + extra)
+            lines = [line for line in out.splitlines() if line.strip()] if rc == 0 else []
+            if lines:
+                return lines
+        return []
 
     def log_file_tails(self) -> Dict[str, List[str]]:
         tails: Dict[str, List[str]] = {}
@@ -620,7 +626,8 @@ class UnitHost:
 def runtime_summary(status: UnitStatus, changes: List[Change], state: str) -> Tuple[str, str]:
     before = "active: %s (%s)\nenabled: %s\n" % (status.active_state or "unknown", status.sub_state or "-",
                                                  status.unit_file_state or "-")
-    after_active = {"started": "active", "restarted": "active", "stopped": "inactive", "absent": "removed"}[state]
+    after_active = {"started": "active (running)", "restarted": "active (running)", "stopped": "inactive (dead)",
+                    "absent": "removed"}[state]
     after = "active: %s\nenabled: %s\n" % (after_active, status.unit_file_state or "-")
     for change in changes:
         if change.action in ("enable", "disable", "reenable"):

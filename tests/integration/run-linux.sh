@@ -14,12 +14,15 @@ for version in 1.0.0 2.0.0; do
     go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$bin/hello-$version" .)
 done
 
-cleanup() { "$top/tests/harness/linux-hosts" down --state "$state" || true; }
-trap cleanup EXIT
-"$top/tests/harness/linux-hosts" down --state "$state" >/dev/null 2>&1 || true
-"$top/tests/harness/linux-hosts" up --state "$state" svcw-it1 svcw-it2
+# SVCWRIGHT_KEEP_HOSTS=1 keeps the hosts up after the run (and reuses them), for debugging.
+if [[ "${SVCWRIGHT_KEEP_HOSTS:-}" != 1 ]]; then
+  cleanup() { "$top/tests/harness/linux-hosts" down --state "$state" || true; }
+  trap cleanup EXIT
+  "$top/tests/harness/linux-hosts" down --state "$state" >/dev/null 2>&1 || true
+fi
+[[ -f "$state/inventory.yml" ]] || "$top/tests/harness/linux-hosts" up --state "$state" svcw-it1 svcw-it2
 
 export SVCWRIGHT_TEST_BIN="$bin"
 export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default
-export ANSIBLE_CALLBACKS_ENABLED=profile_tasks ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
+export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
 ansible-playbook -i "$state/inventory.yml" "$top/tests/integration/systemd_unit.yml" "$@"
