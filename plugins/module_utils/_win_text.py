@@ -25,8 +25,9 @@ class WinOutputParseError(ValueError):
 def decode_output(data: bytes, codepage: Optional[int] = None) -> str:
     """Decode what a Windows program wrote.
 
-    * A UTF-16LE byte order mark, or any NUL byte (which no 8-bit console text contains):
-      UTF-16LE, with the mark dropped and an odd trailing byte ignored.
+    * A UTF-16LE byte order mark, or any NUL byte (which no 8-bit console text contains,
+      and UTF-16LE text has as soon as it holds one ASCII character: a digit, a space, a
+      line end): UTF-16LE, with the mark dropped and an odd trailing byte ignored.
     * A UTF-8 byte order mark, or bytes that are valid UTF-8: UTF-8.
     * Otherwise the given Windows ``codepage`` (e.g. the OEM code page reported by the
       PowerShell runner), or, without one, UTF-8 with U+FFFD for the undecodable bytes:
