@@ -31,7 +31,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ._win_text import Text, WinOutputParseError, excerpt, to_lines, to_text
+from ._win_text import Text, WinOutputParseError, excerpt, to_text
 
 SCM_PROVIDER = "Service Control Manager"
 

@@ -257,6 +257,8 @@ def parse_nssm_dump(output: Text) -> NssmDump:
     ``install`` or ``set`` command of NSSM."""
     service: Optional[str] = None
     values: Dict[str, NssmValue] = {}
+    app_exit: Dict[str, str] = {}
+    lists: Dict[str, List[str]] = {}
     for line in to_lines(output):
         if not line.strip():
             continue
@@ -276,21 +278,19 @@ def parse_nssm_dump(output: Text) -> NssmDump:
             values["Application"] = parameter
             if rest:
                 values["AppParameters"] = " ".join(rest)
-            continue
-        if parameter == "AppExit":
+        elif parameter == "AppExit":
             if len(rest) != 2:
                 raise WinOutputParseError("nssm dump: AppExit needs a code and an action: %r"
                                           % line)
-            exits = values.setdefault("AppExit", {})
-            assert isinstance(exits, dict)
-            exits[rest[0]] = rest[1]
+            app_exit[rest[0]] = rest[1]
+            values["AppExit"] = app_exit
         elif parameter in NSSM_LIST_PARAMETERS:
-            items = values.setdefault(parameter, [])
-            assert isinstance(items, list)
+            items = lists.setdefault(parameter, [])
             for item in rest:
                 if parameter in _ENVIRONMENT_PARAMETERS and item[:1] in (":", "+"):
                     item = item[1:]
                 items.append(item)
+            values[parameter] = items
         elif parameter in NSSM_NUMBER_PARAMETERS:
             if len(rest) != 1 or not rest[0].isdigit():
                 raise WinOutputParseError("nssm dump: %s is not a number: %r"

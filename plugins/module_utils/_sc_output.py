@@ -74,7 +74,6 @@ START_TYPES: Dict[int, str] = {
 _START_MODES: Dict[int, str] = {2: "auto", 3: "manual", 4: "disabled", 0: "boot", 1: "system"}
 
 
-
 def start_mode_from(start_type: int, delayed: bool) -> str:
     """The spec's start mode for a START_TYPE and the delayed-autostart flag: auto,
     delayed, manual, disabled (boot and system for drivers)."""
