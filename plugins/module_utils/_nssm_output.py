@@ -9,7 +9,8 @@ host's (translated, or Wine's short texts such as ``Service not active.``). Line
 :mod:`._win_text` handles both. Exit codes (measured with NSSM 2.24-101 under Wine 8, and
 NSSM's own, so the same on Windows): 0 success (also ``stop`` of a stopped service, which
 prints ``NAME: STOP: <message for 1062>`` on stderr), 1 bad parameter or usage, 3 the
-service cannot be opened (``Can't open service!``), 5 ``install`` of an existing service.
+service cannot be opened (``Can't open service!``), 5 ``install`` of an existing service,
+6 a ``set`` that failed (``Error setting parameter ...``).
 
 * ``nssm status NAME``: one line, ``SERVICE_RUNNING``, ``SERVICE_STOPPED``,
   ``SERVICE_PAUSED`` (NSSM waits out a restart delay paused), ``SERVICE_START_PENDING``...
@@ -186,12 +187,16 @@ def interpret_nssm(rc: int, stdout: Text = "", stderr: Text = "") -> NssmOutcome
     kinds = {m.kind for m in messages}
     codes = [m.code for m in messages if m.code is not None]
     code = codes[0] if codes else None
-    if "cant_open_service" in kinds or code == 1060:
+    if "invalid_parameter" in kinds or "requires_subparameter" in kinds:
+        result = "invalid_parameter"
+    elif "error_setting" in kinds:
+        # Checked before "Can't open service!": NSSM prints that too when a service named
+        # in DependOnService does not exist, while the service itself does.
+        result = "failed"
+    elif "cant_open_service" in kinds or code == 1060:
         result = "not_found"
     elif "error_creating" in kinds and (code == 1073 or rc == 5):
         result = "exists"
-    elif "invalid_parameter" in kinds or "requires_subparameter" in kinds:
-        result = "invalid_parameter"
     elif any(m.kind == "control" and m.code == 1062 for m in messages):
         result = "not_active"
     elif rc == 0:

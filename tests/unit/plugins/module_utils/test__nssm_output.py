@@ -148,7 +148,9 @@ def test_interpret_nssm_wine8(rc: int, stdout: str, stderr: str, result: str,
 
 
 def test_interpret_nssm_dependency_error_is_a_failure() -> None:
-    outcome = interpret_nssm(0, "", WINE["dependency_stderr"])
+    # `nssm set "Tst Svc" DependOnService Tcpip` under Wine 8 (no Tcpip service there): rc 6.
+    outcome = interpret_nssm(6, "", WINE["dependency_stderr"])
+    assert (outcome.result, outcome.ok, outcome.code) == ("failed", False, 1060)
     kinds = [m.kind for m in outcome.messages]
     assert kinds == ["cant_open_service", "api_error", "control", "error_setting"]
     assert outcome.messages[2].code == 1075 and outcome.messages[3].parameter == (
