@@ -20,11 +20,12 @@ Splitting rules (:func:`split_cmdline`), as documented for the Microsoft C start
   backslashes followed by ``"`` give ``n`` backslashes and a literal ``"``; backslashes not
   followed by ``"`` are literal. A command line that ends inside quotes ends the argument.
 * ``""`` met INSIDE a quoted part: the runtimes disagree, so both variants are implemented.
-  ``variant="2008"`` (the default: msvcr90 and later, the UCRT, and the rule the current
-  documentation states) gives a literal ``"`` and stays in quoted mode; ``variant="legacy"``
-  (msvcrt before 2008, and Wine's ``CommandLineToArgvW``) gives a literal ``"`` and leaves
-  quoted mode. :func:`join_argv` never writes ``""`` inside quotes (every literal quote is
-  written ``\\"``), so both variants read what it writes identically.
+  ``variant="2008"`` (the default: the C runtimes since 2008 and the UCRT, the rule the
+  current documentation states, and what NSSM 2.24-101's runtime did with such command
+  lines under Wine 8) gives a literal ``"`` and stays in quoted mode; ``variant="legacy"``
+  (the runtimes before 2008, which some parsers still follow) gives a literal ``"`` and
+  leaves quoted mode. :func:`join_argv` never writes ``""`` inside quotes (every literal
+  quote is written ``\\"``), so both variants read what it writes identically.
 
 The wrappers for the connection's shell (:func:`for_cmd`, :func:`for_powershell`) and the
 service ImagePath helpers (:func:`build_image_path`, :func:`split_image_path`) build on the
@@ -282,9 +283,9 @@ def for_cmd(cmdline: str) -> str:
     with exactly ``cmdline`` as its command line.
 
     Returns ``"`` + :func:`cmd_escape` + ``"``. cmd.exe strips that outer pair itself: with
-    ``/s`` always; without ``/s`` whenever the text is not exactly two quotes around the
-    name of an existing program file, which a wrapped command line never is (it has either
-    more quotes, a ``^``, arguments after the program, or no whitespace at all).
+    ``/s`` always; without ``/s`` unless the whole text is exactly two quotes around the
+    path of an existing program with whitespace in it, which a wrapped command line is not
+    (a quoted program path adds two more quotes; arguments are not part of a path).
 
     Guaranteed, for a ``cmdline`` from :func:`join_argv` or any command line without line
     breaks and without ``%`` in the program name, when cmd.exe parses it on its command line

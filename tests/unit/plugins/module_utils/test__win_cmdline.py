@@ -108,6 +108,19 @@ def test_split_cmdline_program_name_rule(cmdline: str, argv: List[str]) -> None:
     assert split_cmdline(cmdline) == argv
 
 
+# Recorded under Wine 8: NSSM 2.24-101 run from a batch file with these exact arguments
+# (`nssm set NAME AppEnvironmentExtra <text>`), then `nssm get` listed the argv items its C
+# runtime had made of them, one per line.
+@pytest.mark.parametrize("text,items", [
+    ('"K=a""b c=1"', ['K=a"b c=1']),
+    ('K=a"b"" c=d e=f', ['K=ab" c=d e=f']),
+    ('"K=x\\"y" "L=\\\\" M=z\\\\\\\\"w', ['K=x"y', "L=\\", "M=z\\\\w"]),
+    ('"K=tr\\\\\\\\" L=1', ["K=tr\\\\", "L=1"]),
+])
+def test_split_args_matches_a_real_runtime(text: str, items: List[str]) -> None:
+    assert split_args(text) == items
+
+
 def test_split_rejects_unknown_variant() -> None:
     with pytest.raises(ValueError, match="variant"):
         split_args("a", variant="1999")
