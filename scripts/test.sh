@@ -38,7 +38,7 @@ for suite in "${suites[@]}"; do
     unit) run_suite unit python -m pytest tests/unit -q -p no:cacheprovider ;;
     go) run_suite go bash -c 'cd examples/hello && go vet ./... && go test -count=1 ./...' ;;
     sanity) run_suite sanity bash tests/sanity/run.sh ;;
-    lint) run_suite lint ansible-lint --offline -q roles playbooks tests/integration ;;
+    lint) run_suite lint ansible-lint --offline -q --nocolor playbooks tests/integration ;;
     linux) run_suite linux bash tests/integration/run-linux.sh ;;
     *) echo "unknown suite $suite"; exit 2 ;;
   esac
