@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright: svcwright.services contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Windows service accounts: canonical names, kinds, and password change detection.
+
+Windows never reveals a service's password, so a change cannot be read back. Instead the
+modules keep a salted PBKDF2 fingerprint of the password they last set, in
+``HKLM\\SOFTWARE\\svcwright\\services\\<name>`` value ``PasswordFingerprint``; a different
+fingerprint means the password changed. The password itself is never stored or returned.
+"""
+from __future__ import annotations
+
+import binascii
+import hashlib
+import os
+import re
+from typing import Optional, Tuple
+
+FINGERPRINT_KEY = "HKLM\\SOFTWARE\\svcwright\\services"
+FINGERPRINT_VALUE = "PasswordFingerprint"
+_ITERATIONS = 200000
+
+_BUILTIN = {
+    "localsystem": ("LocalSystem", "system"),
+    ".\\localsystem": ("LocalSystem", "system"),
+    "nt authority\\system": ("LocalSystem", "system"),
+    "system": ("LocalSystem", "system"),
+    "localservice": ("NT AUTHORITY\\LocalService", "local_service"),
+    "nt authority\\localservice": ("NT AUTHORITY\\LocalService", "local_service"),
+    "nt authority\\local service": ("NT AUTHORITY\\LocalService", "local_service"),
+    "networkservice": ("NT AUTHORITY\\NetworkService", "network_service"),
+    "nt authority\\networkservice": ("NT AUTHORITY\\NetworkService", "network_service"),
+    "nt authority\\network service": ("NT AUTHORITY\\NetworkService", "network_service"),
+}
+
+
+def _classify(name: str) -> Tuple[str, str]:
+    text = name.strip()
+    builtin = _BUILTIN.get(text.lower())
+    if builtin:
+        return builtin
+    if re.match(r"(?i)^nt service\\.+", text):
+        return "NT SERVICE\\" + text.split("\\", 1)[1], "virtual"
+    if text.endswith("$"):
+        return text, "gmsa"
+    if "\\" not in text and "@" not in text:
+        return ".\\" + text, "user"
+    return text, "user"
+
+
+def normalize_account(name: Optional[str]) -> str:
+    """The canonical spelling of an account (LocalSystem when none is given)."""
+    return _classify(name)[0] if name else "LocalSystem"
+
+
+def account_kind(name: Optional[str]) -> str:
+    """system, local_service, network_service, virtual (NT SERVICE\\x), gmsa (ends in $) or user."""
+    return _classify(name)[1] if name else "system"
+
+
+def same_account(a: Optional[str], b: Optional[str]) -> bool:
+    """Account names compare case-insensitively, and '.\\user' is 'user'."""
+    return normalize_account(a).lower() == normalize_account(b).lower()
+
+
+def needs_password(name: Optional[str]) -> bool:
+    """Only plain user accounts log on with a password; built-in, virtual and gMSA never do."""
+    return account_kind(name) == "user"
+
+
+def new_salt() -> str:
+    return binascii.hexlify(os.urandom(16)).decode("ascii")
+
+
+def password_fingerprint(password: str, salt: str) -> str:
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt.encode("ascii"), _ITERATIONS)
+    return binascii.hexlify(digest).decode("ascii")
+
+
+def stored_fingerprint(password: str, salt: Optional[str] = None) -> str:
+    """The registry value for a password: ``<salt>:<fingerprint>``."""
+    salt = salt or new_salt()
+    return "%s:%s" % (salt, password_fingerprint(password, salt))
+
+
+def password_matches(password: str, stored: Optional[str]) -> bool:
+    """Whether ``stored`` (a registry value, or None when there is none) is this password's."""
+    if not stored or ":" not in stored:
+        return False
+    salt, fingerprint = stored.split(":", 1)
+    return password_fingerprint(password, salt) == fingerprint
+
+
+def fingerprint_key(service: str) -> str:
+    return FINGERPRINT_KEY + "\\" + service
