@@ -22,7 +22,7 @@ mkdir -p "$bin"
 ansible-playbook -i "$state/inventory.yml" "$top/playbooks/deploy.yml" -e "service_binary=$bin/hello-1.0.0"
 
 echo
-for ip in $(awk '/ansible_host:/ {print $2}' "$state/inventory.yml"); do
+awk '/ansible_host:/ {print $2}' "$state/inventory.yml" | while read -r ip; do
   printf 'http://%s:8080/health -> %s\n' "$ip" "$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "http://$ip:8080/health")"
 done
 echo "The hosts stay up: ssh with '$top/tests/harness/linux-hosts ssh --state $state svcw-demo1'; remove them with 'scripts/demo.sh down'."

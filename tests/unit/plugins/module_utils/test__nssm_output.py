@@ -99,7 +99,7 @@ def test_nssm_fixture(name: str) -> None:
 
 
 def test_nssm_message_texts() -> None:
-    [_, api] = classify_nssm_output(fixture("cant-open-service-CRCRLF-from-code-comment.txt"))
+    [_first, api] = classify_nssm_output(fixture("cant-open-service-CRCRLF-from-code-comment.txt"))
     assert (api.function, api.message) == (
         "OpenService", "The specified service does not exist as an installed service.")
     [control] = classify_nssm_output(fixture("start-success.txt"))
@@ -179,8 +179,8 @@ def test_nssm_status() -> None:
 @pytest.mark.parametrize("parameter,stdout,value", [
     # Recorded under Wine 8 with NSSM 2.24-101.
     ("AppParameters", '/c echo a b x"y tr\\\r\n', '/c echo a b x"y tr\\'),
-    ("AppEnvironmentExtra", "A=1\r\r\nB=two words\r\r\nC=q\"x\r\n", ["A=1", "B=two words",
-                                                                    'C=q"x']),
+    ("AppEnvironmentExtra", "A=1\r\r\nB=two words\r\r\nC=q\"x\r\n",
+     ["A=1", "B=two words", 'C=q"x']),
     ("AppExit", "Restart\r\n", "Restart"),
     ("AppExit", "Exit\r\n", "Exit"),
     ("AppRotateBytes", "1048576\r\n", 1048576),

@@ -364,8 +364,8 @@ def test_sc_qc_translated_labels_read_by_position() -> None:
 
 
 def test_start_mode_from() -> None:
-    assert [start_mode_from(t, d) for t, d in ((2, False), (2, True), (3, True), (4, False),
-                                                (0, False), (1, False), (9, False))] == [
+    pairs = ((2, False), (2, True), (3, True), (4, False), (0, False), (1, False), (9, False))
+    assert [start_mode_from(t, d) for t, d in pairs] == [
         "auto", "delayed", "manual", "disabled", "boot", "system", "9"]
 
 
@@ -524,8 +524,7 @@ EXPECTED_ACTIONS: Dict[str, Tuple[List[Res], bool, int]] = {
     # Tolerance: empty lines lost and other tools' lines interleaved.
     "zh-CN-reinstall-transcript-no-blank-lines.txt": (
         [("ControlService", False, 1062, "服务尚未启动。"), ("DeleteService", True, None, None),
-         ("CreateService", False, 1072, ZH_MARKED), ("ChangeServiceConfig2", False, 1072,
-                                                      ZH_MARKED),
+         ("CreateService", False, 1072, ZH_MARKED), ("ChangeServiceConfig2", False, 1072, ZH_MARKED),
          ("ChangeServiceConfig2", False, 1072, ZH_MARKED),
          ("StartService", False, 1058,
           "无法启动服务，原因可能是已被禁用或与其相关联的设备没有启动。")], False, 0),

@@ -26,8 +26,8 @@ def test_table_covers_service_codes(code: int) -> None:
     err = WIN32_ERRORS[code]
     assert err.code == code and err.name.startswith("ERROR_")
     assert err.message and err.hint
-    assert describe_win32_error(code) == "%d %s: %s %s" % (code, err.name, err.message,
-                                                             err.hint)
+    expected = "%d %s: %s %s" % (code, err.name, err.message, err.hint)
+    assert describe_win32_error(code) == expected
 
 
 def test_describe_known_codes() -> None:

@@ -83,7 +83,7 @@ def test_long_batches_are_split_below_cmds_limit():
 
 
 def test_missing_markers_are_an_error_naming_the_host():
-    r, _ = runner(CmdShell(), lambda cmd: (1, b"The system cannot find the path specified.", b""))
+    r, _conn = runner(CmdShell(), lambda cmd: (1, b"The system cannot find the path specified.", b""))
     with pytest.raises(AnsibleError, match="host win1: the batch of 1 commands did not report back"):
         r.run([["sc.exe", "query", "x"]])
 
