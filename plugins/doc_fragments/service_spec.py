@@ -110,6 +110,15 @@ options:
     type: list
     elements: str
     default: []
+  sockets:
+    description:
+      - Addresses the service listens on (V(8080), V(127.0.0.1:8080), V([::]:8080) or an absolute Unix socket path).
+      - On systemd the sockets are opened by systemd (socket activation) and passed to the program, so they stay
+        open while the program restarts or is upgraded and no connection is refused. The program must accept
+        listening sockets passed by systemd (C(LISTEN_FDS)); C(examples/hello) does.
+    type: list
+    elements: str
+    default: []
   state:
     description:
       - V(started) and V(stopped) are idempotent; V(restarted) always restarts; V(absent) stops and unregisters.

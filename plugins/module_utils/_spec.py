@@ -58,6 +58,7 @@ def spec_argument_spec() -> Dict[str, Any]:
             ),
         ),
         dependencies=dict(type="list", elements="str", default=[]),
+        sockets=dict(type="list", elements="str", default=[]),
         state=dict(type="str", choices=list(STATES), default="started"),
         wait_timeout=dict(type="float", default=60.0),
     )
@@ -93,6 +94,7 @@ class ServiceSpec:
     stop_timeout: float = 30.0
     logs: LogSpec = field(default_factory=LogSpec)
     dependencies: List[str] = field(default_factory=list)
+    sockets: List[str] = field(default_factory=list)
     state: str = "started"
     wait_timeout: float = 60.0
 
@@ -211,6 +213,12 @@ def build_spec(params: Dict[str, Any], windows: bool = False) -> ServiceSpec:
     for i, d in enumerate(deps):
         _check_text(name, "dependencies[%d]" % i, d)
 
+    sockets = list(params.get("sockets") or [])
+    for i, sock in enumerate(sockets):
+        if not re.match(r"^(\[[0-9A-Fa-f:.]+\]:|[0-9.]+:|[A-Za-z0-9.-]+:)?[0-9]{1,5}$", sock) and not sock.startswith("/"):
+            raise _fail(name, "sockets[%d]" % i, "is %r, not a port, address:port or absolute socket path" % sock,
+                        "Write e.g. '8080', '127.0.0.1:8080', '[::]:8080' or '/run/hello.sock'.")
+
     return ServiceSpec(
         name=name,
         command=command,
@@ -225,6 +233,7 @@ def build_spec(params: Dict[str, Any], windows: bool = False) -> ServiceSpec:
         stop_timeout=stop_timeout,
         logs=logs,
         dependencies=deps,
+        sockets=sockets,
         state=state,
         wait_timeout=wait_timeout,
     )

@@ -22,6 +22,7 @@ class Desired:
     dropins: Dict[str, Optional[str]] = field(default_factory=dict)
     create_account: bool = False
     directories: List[str] = field(default_factory=list)
+    socket_text: Optional[str] = None
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Observed:
     account_exists: bool = True
     missing_directories: List[str] = field(default_factory=list)
     changed_triggers: List[str] = field(default_factory=list)
+    socket_text: Optional[str] = None
+    socket_status: Optional[UnitStatus] = None
 
 
 @dataclass
@@ -51,16 +54,31 @@ def _install_section(text: Optional[str]) -> List[tuple]:
     return [(k, v) for sec, k, v in parse_unit_file(text) if sec == "Install"]
 
 
+def _socket_unit(unit: str) -> str:
+    return unit[: -len(".service")] + ".socket"
+
+
 def plan_changes(unit: str, desired: Desired, observed: Observed) -> List[Change]:
     status = observed.status
+    sock = observed.socket_status
+    socket = _socket_unit(unit)
+    socket_running = sock is not None and sock.running
+    socket_enabled = sock is not None and sock.enabled
     changes: List[Change] = []
 
     if desired.state == "absent":
         if status.running:
             changes.append(Change("stop", unit, "state is absent"))
+        if socket_running:
+            changes.append(Change("stop_socket", socket, "state is absent"))
         if status.enabled:
             changes.append(Change("disable", unit, "state is absent"))
+        if socket_enabled:
+            changes.append(Change("disable_socket", socket, "state is absent"))
         removed = False
+        if observed.socket_text is not None:
+            changes.append(Change("remove_socket", socket, "state is absent"))
+            removed = True
         for name in sorted(observed.dropins):
             if name in desired.dropins:
                 changes.append(Change("remove_dropin", name, "state is absent"))
@@ -80,6 +98,16 @@ def plan_changes(unit: str, desired: Desired, observed: Observed) -> List[Change
         changes.append(Change("create_directory", directory, "log directory missing"))
 
     files_changed = False
+    socket_changed = observed.socket_text != desired.socket_text
+    if socket_changed and desired.socket_text is None:
+        if socket_running:
+            changes.append(Change("stop_socket", socket, "sockets removed from the spec"))
+        if socket_enabled:
+            changes.append(Change("disable_socket", socket, "sockets removed from the spec"))
+        changes.append(Change("remove_socket", socket, "sockets removed from the spec"))
+    elif socket_changed:
+        changes.append(Change("write_socket", socket, "socket unit does not exist" if observed.socket_text is None
+                              else "socket unit content differs"))
     if observed.unit_text != desired.unit_text:
         reason = "unit does not exist" if observed.unit_text is None else "unit content differs"
         changes.append(Change("write_unit", unit, reason))
@@ -93,7 +121,8 @@ def plan_changes(unit: str, desired: Desired, observed: Observed) -> List[Change
         elif observed.dropins.get(name) != text:
             changes.append(Change("write_dropin", name, "drop-in content differs"))
             files_changed = True
-    if files_changed or status.need_daemon_reload:
+    files_changed = files_changed or socket_changed
+    if files_changed or status.need_daemon_reload or (sock is not None and sock.need_daemon_reload):
         reason = "unit files changed" if files_changed else "systemd has not loaded the file on disk"
         changes.append(Change("daemon_reload", "", reason))
 
@@ -105,6 +134,22 @@ def plan_changes(unit: str, desired: Desired, observed: Observed) -> List[Change
             changes.append(Change("reenable", unit, "[Install] section changed"))
     elif desired.enable is False and status.enabled:
         changes.append(Change("disable", unit, "start_mode wants it disabled"))
+    if desired.socket_text is not None:
+        if desired.enable is True and not socket_enabled:
+            changes.append(Change("enable_socket", socket, "start_mode wants it enabled"))
+        elif desired.enable is False and socket_enabled:
+            changes.append(Change("disable_socket", socket, "start_mode wants it disabled"))
+
+    wants_socket = desired.socket_text is not None and desired.state in ("started", "restarted")
+    if wants_socket and socket_changed and socket_running:
+        # New listen addresses need the socket unit restarted, which needs the service down.
+        if status.running:
+            changes.append(Change("stop", unit, "socket unit changed"))
+        changes.append(Change("restart_socket", socket, "socket unit changed"))
+        changes.append(Change("start", unit, "socket unit changed"))
+        return changes
+    if wants_socket and not socket_running:
+        changes.append(Change("start_socket", socket, "socket is %s" % (sock.active_state if sock else "not loaded")))
 
     if desired.state == "restarted":
         changes.append(Change("restart", unit, "state is restarted"))
@@ -115,6 +160,10 @@ def plan_changes(unit: str, desired: Desired, observed: Observed) -> List[Change
             changes.append(Change("restart", unit, "unit changed"))
         elif observed.changed_triggers:
             changes.append(Change("restart", unit, "changed since start: " + ", ".join(observed.changed_triggers)))
-    elif desired.state == "stopped" and status.running:
-        changes.append(Change("stop", unit, "state is stopped"))
+    elif desired.state == "stopped":
+        if status.running:
+            changes.append(Change("stop", unit, "state is stopped"))
+        if socket_running and desired.socket_text is not None:
+            # A listening socket would start the service again on the next connection.
+            changes.append(Change("stop_socket", socket, "state is stopped"))
     return changes

@@ -88,6 +88,10 @@ Section = List[Tuple[str, str]]
 Unit = List[Tuple[str, Section]]
 
 
+def socket_unit_name(service: str) -> str:
+    return unit_name(service)[: -len(".service")] + ".socket"
+
+
 def unit_name(service: str) -> str:
     """The unit file name for a service name: ``hello`` -> ``hello.service``."""
     name = service if service.endswith(".service") else service + ".service"
@@ -268,12 +272,15 @@ def render_unit(spec: ServiceSpec, opts: SystemdOptions) -> str:
     unit_sec: Section = [("Description", _plain_value(name, "description", spec.description or spec.display_name or name))]
     for url in opts.documentation:
         unit_sec.append(("Documentation", _plain_value(name, "documentation", url)))
-    after = ["network-online.target"] + [_dependency_unit(d) for d in spec.dependencies + opts.after]
+    # With sockets, the socket unit holds the listening sockets and the service receives them.
+    sockets = [socket_unit_name(name)] if spec.sockets else []
+    after = ["network-online.target"] + sockets + [_dependency_unit(d) for d in spec.dependencies + opts.after]
     wants = ["network-online.target"] + [_dependency_unit(d) for d in spec.dependencies + opts.wants]
     unit_sec.append(("After", " ".join(_dedupe(after))))
     unit_sec.append(("Wants", " ".join(_dedupe(wants))))
-    if opts.requires:
-        unit_sec.append(("Requires", " ".join(_dedupe(_dependency_unit(d) for d in opts.requires))))
+    requires = sockets + [_dependency_unit(d) for d in opts.requires]
+    if requires:
+        unit_sec.append(("Requires", " ".join(_dedupe(requires))))
     if spec.restart.policy != "never" and spec.restart.max_restarts > 0:
         unit_sec.append(("StartLimitIntervalSec", _seconds(spec.restart.window)))
         unit_sec.append(("StartLimitBurst", str(spec.restart.max_restarts + 1)))
@@ -332,6 +339,22 @@ def render_unit(spec: ServiceSpec, opts: SystemdOptions) -> str:
         unit = merge_directives(unit, {"Service": opts.hardening_overrides})
     if opts.unit_extra:
         unit = merge_directives(unit, opts.unit_extra)
+    return render_text(unit)
+
+
+def render_socket(spec: ServiceSpec) -> Optional[str]:
+    """The .socket unit for a spec with sockets, else None. The sockets stay open while the
+    service restarts: connections wait in the kernel's backlog instead of being refused."""
+    if not spec.sockets:
+        return None
+    lines: Section = [("ListenStream", _plain_value(spec.name, "sockets", s)) for s in spec.sockets]
+    lines.append(("Service", unit_name(spec.name)))
+    unit: Unit = [
+        ("Unit", [("Description", _plain_value(spec.name, "description",
+                                               "%s (listening sockets)" % (spec.description or spec.display_name or spec.name)))]),
+        ("Socket", lines),
+        ("Install", [("WantedBy", "sockets.target")]),
+    ]
     return render_text(unit)
 
 

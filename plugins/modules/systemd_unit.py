@@ -299,7 +299,9 @@ from ansible_collections.svcwright.services.plugins.module_utils._systemd_render
     SystemdOptions,
     log_directories,
     render_dropin,
+    render_socket,
     render_unit,
+    socket_unit_name,
     unit_name,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._systemd_parse import (
@@ -389,10 +391,14 @@ class UnitHost:
     """Everything the module reads from and does to the host, in one place."""
 
     def __init__(self, module: AnsibleModule, spec: ServiceSpec, unit: str, unit_dir: str,
-                 desired_unit: Optional[str], desired_dropins: Dict[str, Optional[str]]) -> None:
+                 desired_unit: Optional[str], desired_dropins: Dict[str, Optional[str]],
+                 desired_socket: Optional[str]) -> None:
         self.module = module
         self.desired_unit = desired_unit or ""
         self.desired_dropins = desired_dropins
+        self.desired_socket = desired_socket or ""
+        self.socket_unit = socket_unit_name(spec.name)
+        self.socket_path = os.path.join(unit_dir, self.socket_unit)
         self.spec = spec
         self.unit = unit
         self.unit_path = os.path.join(unit_dir, unit)
@@ -462,8 +468,8 @@ class UnitHost:
         except FileNotFoundError:
             return None
 
-    def status(self) -> UnitStatus:
-        cmd = ["systemctl", "show", self.unit, "--property=" + ",".join(SHOW_PROPERTIES)]
+    def status(self, unit: Optional[str] = None) -> UnitStatus:
+        cmd = ["systemctl", "show", unit or self.unit, "--property=" + ",".join(SHOW_PROPERTIES)]
         _rc, out, _err = self.run(cmd, "cannot read the unit's state",
                                   hint="Is systemd running on this host (systemctl is-system-running)?")
         return unit_status(parse_systemctl_show(out))
@@ -508,7 +514,7 @@ class UnitHost:
         return newest
 
     # -- validation ---------------------------------------------------------------------
-    def verify(self, unit_text: str, dropins: Dict[str, Optional[str]]) -> None:
+    def verify(self, unit_text: str, dropins: Dict[str, Optional[str]], socket_text: Optional[str]) -> None:
         """Load the candidate unit with systemd-analyze verify before it replaces anything."""
         analyze = self.module.get_bin_path("systemd-analyze")
         if not analyze:
@@ -519,6 +525,11 @@ class UnitHost:
             path = os.path.join(tmp, self.unit)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(unit_text)
+            paths = [path]
+            if socket_text is not None:
+                paths.append(os.path.join(tmp, self.socket_unit))
+                with open(paths[-1], "w", encoding="utf-8") as f:
+                    f.write(socket_text)
             wanted = {n: t for n, t in dropins.items() if t is not None}
             if wanted:
                 os.mkdir(path + ".d")
@@ -527,7 +538,7 @@ class UnitHost:
                         f.write(text)
             # The trailing ':' keeps systemd's own search path after the candidate's directory.
             rc, out, err = self.module.run_command(
-                [analyze, "verify", path], environ_update={"SYSTEMD_UNIT_PATH": tmp + ":", "LC_ALL": "C"})
+                [analyze, "verify"] + paths, environ_update={"SYSTEMD_UNIT_PATH": tmp + ":", "LC_ALL": "C"})
             ours = [line.replace(tmp + "/", "") for line in (out + err).splitlines() if tmp in line]
             if rc != 0 or ours:
                 problems = "\n".join(ours) or (err or out).strip()
@@ -592,6 +603,14 @@ class UnitHost:
                 os.rmdir(self.dropin_dir)
         elif action == "remove_unit":
             os.unlink(self.unit_path)
+        elif action == "write_socket":
+            self.write_atomic(self.socket_path, self.desired_socket)
+        elif action == "remove_socket":
+            os.unlink(self.socket_path)
+        elif action in ("enable_socket", "disable_socket", "start_socket", "stop_socket", "restart_socket"):
+            verb = action.split("_")[0]
+            self.run(self.timed(spec.wait_timeout, ["systemctl", verb, self.socket_unit]),
+                     "cannot %s the socket unit %s" % (verb, self.socket_unit))
         elif action == "daemon_reload":
             self.run(["systemctl", "daemon-reload"], "daemon-reload failed")
         elif action in ("enable", "disable", "reenable"):
@@ -633,8 +652,8 @@ def runtime_summary(status: UnitStatus, changes: List[Change], state: str) -> Tu
         if change.action in ("enable", "disable", "reenable"):
             after = "active: %s\nenabled: %sd\n" % (after_active, change.action.replace("reenable", "enable"))
     for change in changes:
-        if change.action in ("start", "restart", "stop"):
-            after += "%s: %s\n" % (change.action, change.reason)
+        if change.action in ("start", "restart", "stop") or change.action.endswith("_socket"):
+            after += "%s: %s\n" % (change.action.replace("_", " "), change.reason)
     return before, after
 
 
@@ -648,6 +667,7 @@ def main() -> None:
         if spec.account is None and params["create_account"]:
             raise SpecError("service %r: create_account is set but account is not. Name the account." % spec.name)
         desired_unit = render_unit(spec, opts) if spec.state != "absent" else None
+        desired_socket = render_socket(spec) if spec.state != "absent" else None
         desired_dropins = {
             dropin_file_name(n): (render_dropin(body) if body is not None else None)
             for n, body in (params["drop_ins"] or {}).items()
@@ -655,7 +675,7 @@ def main() -> None:
     except SpecError as exc:
         module.fail_json(msg="host %s: %s" % (socket.gethostname(), exc))
 
-    host = UnitHost(module, spec, unit, params["unit_dir"], desired_unit, desired_dropins)
+    host = UnitHost(module, spec, unit, params["unit_dir"], desired_unit, desired_dropins, desired_socket)
     status = host.status()
     if spec.state == "absent":
         # Remove every drop-in the task names, whatever its value.
@@ -667,16 +687,21 @@ def main() -> None:
         account_exists=host.account_exists(),
         missing_directories=[d for d in log_directories(spec) if not os.path.isdir(d)] if spec.state != "absent" else [],
         changed_triggers=host.changed_triggers(params["restart_triggers"], status) if spec.state == "started" else [],
+        socket_text=host.read(host.socket_path),
     )
+    if observed.socket_text is not None or desired_socket is not None:
+        observed.socket_status = host.status(host.socket_unit)
     enable = {"auto": True, "delayed": True, "manual": False, "disabled": False}[spec.start_mode]
     desired = Desired(unit_text=desired_unit, state=spec.state, enable=enable, dropins=desired_dropins,
-                      create_account=params["create_account"], directories=log_directories(spec))
+                      create_account=params["create_account"], directories=log_directories(spec),
+                      socket_text=desired_socket)
     changes = plan_changes(unit, desired, observed)
 
-    if desired_unit is not None and any(c.action in ("write_unit", "write_dropin", "remove_dropin") for c in changes):
+    if desired_unit is not None and any(c.action in ("write_unit", "write_dropin", "remove_dropin", "write_socket")
+                                        for c in changes):
         final_dropins = dict(observed.dropins)
         final_dropins.update(desired_dropins)
-        host.verify(desired_unit, final_dropins)
+        host.verify(desired_unit, final_dropins, desired_socket)
 
     result: Dict[str, object] = dict(
         changed=bool(changes),
@@ -692,12 +717,16 @@ def main() -> None:
         if observed.unit_text != desired_unit:
             diffs.append(dict(before_header=host.unit_path, after_header=host.unit_path,
                               before=observed.unit_text or "", after=desired_unit or ""))
+        if observed.socket_text != desired_socket:
+            diffs.append(dict(before_header=host.socket_path, after_header=host.socket_path,
+                              before=observed.socket_text or "", after=desired_socket or ""))
         for name, text in sorted(desired_dropins.items()):
             if observed.dropins.get(name) != text and (text is not None or name in observed.dropins):
                 path = os.path.join(host.dropin_dir, name)
                 diffs.append(dict(before_header=path, after_header=path,
                                   before=observed.dropins.get(name, ""), after=text or ""))
-        if any(c.action in ("start", "restart", "stop", "enable", "disable", "reenable") for c in changes):
+        if any(c.action in ("start", "restart", "stop", "enable", "disable", "reenable") or c.action.endswith("_socket")
+               for c in changes):
             before, after = runtime_summary(status, changes, spec.state)
             diffs.append(dict(before_header=unit + " (runtime)", after_header=unit + " (runtime)",
                               before=before, after=after))

@@ -5,7 +5,9 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=scripts/env.sh
 source "$top/scripts/env.sh"
-state="$top/tests/output/hosts-linux"
+# Host names are unique on this machine; SVCWRIGHT_HOSTS_PREFIX lets two runs coexist.
+prefix=${SVCWRIGHT_HOSTS_PREFIX:-svcw-it}
+state="$top/tests/output/hosts-linux-$prefix"
 bin="$top/tests/output/bin"
 mkdir -p "$bin"
 
@@ -20,7 +22,7 @@ if [[ "${SVCWRIGHT_KEEP_HOSTS:-}" != 1 ]]; then
   trap cleanup EXIT
   "$top/tests/harness/linux-hosts" down --state "$state" >/dev/null 2>&1 || true
 fi
-[[ -f "$state/inventory.yml" ]] || "$top/tests/harness/linux-hosts" up --state "$state" svcw-it1 svcw-it2
+[[ -f "$state/inventory.yml" ]] || "$top/tests/harness/linux-hosts" up --state "$state" "${prefix}1" "${prefix}2"
 
 export SVCWRIGHT_TEST_BIN="$bin"
 export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default

@@ -108,3 +108,53 @@ def test_absent_stops_disables_and_removes():
 def test_absent_when_already_gone_is_a_no_op():
     desired = Desired(unit_text=None, state="absent", enable=None)
     assert plan_changes(UNIT, desired, Observed(unit_text=None, status=NOT_FOUND)) == []
+
+
+SOCKET = "[Socket]\nListenStream=8080\n\n[Install]\nWantedBy=sockets.target\n"
+LISTENING = unit_status({"LoadState": "loaded", "ActiveState": "active", "SubState": "listening",
+                         "UnitFileState": "enabled"})
+
+
+def test_sockets_are_written_enabled_and_started_before_the_service():
+    desired = Desired(unit_text=TEXT, state="started", enable=True, socket_text=SOCKET)
+    observed = Observed(unit_text=None, status=NOT_FOUND, socket_status=NOT_FOUND)
+    assert actions(plan_changes(UNIT, desired, observed)) == [
+        ("write_socket", "hello.socket"), ("write_unit", UNIT), ("daemon_reload", ""), ("enable", UNIT),
+        ("enable_socket", "hello.socket"), ("start_socket", "hello.socket"), ("start", UNIT)]
+
+
+def test_a_binary_upgrade_restarts_only_the_service_so_the_socket_stays_open():
+    desired = Desired(unit_text=TEXT, state="started", enable=True, socket_text=SOCKET)
+    observed = Observed(unit_text=TEXT, status=RUNNING, socket_text=SOCKET, socket_status=LISTENING,
+                        changed_triggers=["/opt/hello/current/hello"])
+    assert actions(plan_changes(UNIT, desired, observed)) == [("restart", UNIT)]
+
+
+def test_new_listen_addresses_restart_the_socket_with_the_service_down():
+    desired = Desired(unit_text=TEXT, state="started", enable=True, socket_text=SOCKET.replace("8080", "9090"))
+    observed = Observed(unit_text=TEXT, status=RUNNING, socket_text=SOCKET, socket_status=LISTENING)
+    assert actions(plan_changes(UNIT, desired, observed)) == [
+        ("write_socket", "hello.socket"), ("daemon_reload", ""), ("stop", UNIT),
+        ("restart_socket", "hello.socket"), ("start", UNIT)]
+
+
+def test_stopped_also_stops_the_socket_so_no_connection_starts_it_again():
+    desired = Desired(unit_text=TEXT, state="stopped", enable=True, socket_text=SOCKET)
+    observed = Observed(unit_text=TEXT, status=RUNNING, socket_text=SOCKET, socket_status=LISTENING)
+    assert actions(plan_changes(UNIT, desired, observed)) == [("stop", UNIT), ("stop_socket", "hello.socket")]
+
+
+def test_absent_removes_the_socket_too():
+    desired = Desired(unit_text=None, state="absent", enable=None)
+    observed = Observed(unit_text=TEXT, status=RUNNING, socket_text=SOCKET, socket_status=LISTENING)
+    assert actions(plan_changes(UNIT, desired, observed)) == [
+        ("stop", UNIT), ("stop_socket", "hello.socket"), ("disable", UNIT), ("disable_socket", "hello.socket"),
+        ("remove_socket", "hello.socket"), ("remove_unit", UNIT), ("daemon_reload", "")]
+
+
+def test_sockets_removed_from_the_spec():
+    desired = Desired(unit_text=TEXT, state="started", enable=True)
+    observed = Observed(unit_text=TEXT, status=RUNNING, socket_text=SOCKET, socket_status=LISTENING)
+    assert actions(plan_changes(UNIT, desired, observed)) == [
+        ("stop_socket", "hello.socket"), ("disable_socket", "hello.socket"), ("remove_socket", "hello.socket"),
+        ("daemon_reload", ""), ("restart", UNIT)]

@@ -255,3 +255,22 @@ def test_unit_name():
     assert unit_name("hello.service") == "hello.service"
     assert unit_name("app@1") == "app@1.service"
     assert re.match(r"^\w", unit_name("a:b-c_d.e"))
+
+
+def test_sockets_render_a_socket_unit_that_the_service_requires():
+    from ansible_collections.svcwright.services.plugins.module_utils._systemd_render import render_socket
+    s = spec(sockets=["8080", "[::1]:9090", "/run/hello.sock"])
+    socket = parse_unit_file(render_socket(s))
+    assert [v for sec, k, v in socket if k == "ListenStream"] == ["8080", "[::1]:9090", "/run/hello.sock"]
+    assert ("Socket", "Service", "hello.service") in socket
+    assert ("Install", "WantedBy", "sockets.target") in socket
+    unit = parse_unit_file(render_unit(s, SystemdOptions()))
+    assert ("Unit", "Requires", "hello.socket") in unit
+    assert ("Unit", "After", "network-online.target hello.socket") in unit
+    assert render_socket(spec()) is None
+
+
+@pytest.mark.parametrize("bad", ["http://x", "80a", "host: 80", "relative.sock"])
+def test_bad_socket_addresses_are_refused(bad):
+    with pytest.raises(SpecError, match="sockets"):
+        spec(sockets=[bad])
