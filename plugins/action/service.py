@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: svcwright.services contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The unified service action: one spec, the right backend per host.
+
+The backend is chosen from the connection's shell (a Windows shell means a Windows host),
+so no facts need to be gathered: systemd_unit runs as a module on Linux hosts, win_service
+or win_nssm (per ``windows_manager``) run as actions on Windows hosts. The result carries
+the backend's own fields plus one normalized ``service`` block, the same on every platform.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.svcwright.services.plugins.module_utils._spec import spec_argument_spec
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+
+BACKEND_OPTIONS = ("systemd", "win_service", "win_nssm")
+SPEC_KEYS = tuple(spec_argument_spec())
+
+
+def argument_spec() -> Dict[str, Any]:
+    spec = spec_argument_spec()
+    spec.update(
+        windows_manager=dict(type="str", choices=["sc", "nssm"], default="sc"),
+        password=dict(type="str", no_log=True),
+        restart_triggers=dict(type="list", elements="str", default=[]),
+        systemd=dict(type="dict", default={}),
+        win_service=dict(type="dict", default={}),
+        win_nssm=dict(type="dict", default={}),
+    )
+    return spec
+
+
+def _without_none(value: Any) -> Any:
+    """Validated parameters hold None for options not given; backends validate again and a
+    None would read as a value there."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _windows_state(status: Dict[str, Any]) -> Dict[str, Any]:
+    state = (status.get("state") or "absent").lower()
+    return {
+        "state": {"running": "running", "stopped": "stopped", "absent": "absent", "start_pending": "starting",
+                  "stop_pending": "stopping", "paused": "paused"}.get(state, state),
+        "pid": status.get("pid"),
+        "restarts": None,
+        "exit_code": status.get("win32_exit_code"),
+    }
+
+
+def _systemd_state(status: Dict[str, Any]) -> Dict[str, Any]:
+    active = status.get("ActiveState", "")
+    sub = status.get("SubState", "")
+    if status.get("LoadState") == "not-found":
+        state = "absent"
+    elif active == "active":
+        state = "running"
+    elif active == "activating":
+        state = "restarting" if sub == "auto-restart" else "starting"
+    elif active == "deactivating":
+        state = "stopping"
+    elif active == "failed":
+        state = "failed"
+    else:
+        state = "stopped"
+    return {"state": state, "pid": status.get("MainPID") or None, "restarts": status.get("NRestarts"),
+            "exit_code": status.get("ExecMainStatus")}
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_diff = True
+
+    def run(self, tmp: Any = None, task_vars: Any = None) -> Dict[str, Any]:
+        task_vars = task_vars or {}
+        result = super().run(tmp, task_vars)
+        del tmp
+        host = task_vars.get("inventory_hostname", "?")
+        self._svcw_host = host
+        params = validate_args(self, argument_spec(), dict(self._task.args))
+        windows = bool(getattr(self._connection._shell, "_IS_WINDOWS", False))
+        common = _without_none({k: params[k] for k in SPEC_KEYS})
+
+        if windows:
+            backend = "win_nssm" if params["windows_manager"] == "nssm" else "win_service"
+            if params["sockets"]:
+                raise AnsibleActionFail(
+                    "host %s: service %r: sockets (socket activation) exist only on systemd hosts. Remove sockets "
+                    "for Windows hosts (e.g. set it in a group_vars file of the Linux hosts)." % (host, params["name"]))
+            args = dict(common)
+            args.pop("sockets")
+            if params["password"] is not None:
+                args["password"] = params["password"]
+            args.update(params[backend])
+            backend_result = self._run_action(backend, args, task_vars)
+            normalized = _windows_state(backend_result["status"]) if "status" in backend_result else None
+        else:
+            backend = "systemd_unit"
+            if params["password"] is not None:
+                raise AnsibleActionFail("host %s: service %r: password is for Windows accounts; a systemd service "
+                                        "runs as a local account without one. Remove password for Linux hosts."
+                                        % (host, params["name"]))
+            args = dict(common)
+            if params["restart_triggers"]:
+                args["restart_triggers"] = params["restart_triggers"]
+            args.update(params["systemd"])
+            backend_result = self._execute_module(module_name="svcwright.services.systemd_unit", module_args=args,
+                                                  task_vars=task_vars)
+            normalized = _systemd_state(backend_result["status"]) if "status" in backend_result else None
+
+        result.update(backend_result)
+        result["backend"] = backend
+        if normalized is not None:
+            result["service"] = normalized
+        return result
+
+    def _run_action(self, backend: str, args: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
+        new_task = self._task.copy()
+        new_task.args.clear()
+        new_task.args.update(args)
+        action = self._shared_loader_obj.action_loader.get(
+            "svcwright.services." + backend, task=new_task, connection=self._connection,
+            play_context=self._play_context, loader=self._loader, templar=self._templar,
+            shared_loader_obj=self._shared_loader_obj)
+        return action.run(task_vars=task_vars)
