@@ -123,7 +123,8 @@ def _ms(seconds: float) -> int:
 
 def check_supported(spec: ServiceSpec) -> None:
     """Refuse what the SCM cannot do for a plain service program: env, a working directory
-    and log files are the program's surroundings, which only a wrapper (NSSM) provides."""
+    and log files are the program's surroundings, which only a wrapper (NSSM) provides;
+    sockets opened for the program exist on systemd only."""
     nssm = "Use svcwright.services.win_nssm (NSSM runs the program with it), or remove the option."
     if spec.env:
         raise _fail(spec.name, "env", "is not supported by the Service Control Manager", nssm)
@@ -133,6 +134,9 @@ def check_supported(spec: ServiceSpec) -> None:
     if spec.logs.mode == "file":
         raise _fail(spec.name, "logs", "cannot be redirected to files by the Service Control Manager "
                     "(a service's stdout and stderr go nowhere)", nssm)
+    if spec.sockets:
+        raise _fail(spec.name, "sockets", "cannot be opened for the program on Windows (there is no socket "
+                    "activation)", "Let the program bind its address itself (e.g. args: [-listen, ':8080']).")
 
 
 def recovery_from(spec: ServiceSpec, opts: WinOptions) -> Recovery:

@@ -210,8 +210,8 @@ def _check_account(desired: ScConfig, observed: Observed, password: Optional[str
     kind = account_kind(desired.account)
     if password is not None and not needs_password(desired.account):
         raise SpecError("service %r: password is set but account %s is a %s account, which logs on without "
-                        "one. Remove password (or give a user account)." % (desired.name, desired.account,
-                                                                           kind.replace("_", " ")))
+                        "one. Remove password (or give a user account)."
+                        % (desired.name, desired.account, kind.replace("_", " ")))
     if password is None and needs_password(desired.account):
         new_account = not observed.exists or not same_account(observed.account, desired.account)
         if new_account or update_password == "always":
@@ -259,8 +259,8 @@ def _config_reasons(desired: ScConfig, observed: Observed, password: Optional[st
     if observed.start_mode != desired.start_mode:
         out["start="] = "start mode is %s, want %s" % (observed.start_mode or "unknown", desired.start_mode)
     if _deps_key(observed.dependencies) != _deps_key(desired.dependencies):
-        out["depend="] = "dependencies are [%s], want [%s]" % (", ".join(observed.dependencies),
-                                                              ", ".join(desired.dependencies))
+        out["depend="] = "dependencies are [%s], want [%s]" % (
+            ", ".join(observed.dependencies), ", ".join(desired.dependencies))
     account_changes = not same_account(observed.account, desired.account)
     if account_changes:
         out["obj="] = "account is %s, want %s" % (observed.account, desired.account)

@@ -81,6 +81,7 @@ def test_account_is_written_in_its_canonical_form(account, canonical):
     (dict(env={"A": "b"}), "env is not supported by the Service Control Manager. Use svcwright.services.win_nssm"),
     (dict(working_dir="C:\\work"), "working_dir is not supported .*win_nssm"),
     (dict(logs={"stdout": "C:\\logs\\out.log"}), "logs cannot be redirected .*win_nssm"),
+    (dict(sockets=["8080"]), "sockets cannot be opened .* bind its address itself"),
     (dict(dependencies=["a/b"]), r"dependencies\[0\] is 'a/b'"),
     (dict(dependencies=[" Tcpip"]), r"dependencies\[0\]"),
     (dict(command="C:\\a\"b.exe"), "cannot be written as a service command line"),

@@ -3,6 +3,7 @@
 Wine 8 prints (recorded from the test host, inline below)."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
@@ -225,7 +226,7 @@ def test_dependencies_compare_without_order_or_case():
                                           description="Demo", restart={"policy": "never"}, logs={}),
                                      windows=True), WinOptions())
     assert plan_changes(want, "started", obs).changes == []
-    want_less = want.__class__(**dict(want.__dict__, dependencies=()))
+    want_less = dataclasses.replace(want, dependencies=())
     plan = plan_changes(want_less, "started", obs)
     assert actions(plan) == [("config", "depend=")]
     assert write_argvs(plan, want_less, "Apache2.4") == [["sc.exe", "config", "Apache2.4", "depend=", "/"]]
