@@ -1,0 +1,240 @@
+# -*- coding: utf-8 -*-
+# Copyright: svcwright.services contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""win_service: the service spec made true through the Service Control Manager (sc.exe).
+
+Runs on the controller and reaches the host through the task's own connection: one round
+trip reads everything, one writes the whole configuration (and reads it back), then the
+runtime operations (start, stop, delete) poll sc query with their deadlines.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional
+
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.svcwright.services.plugins.module_utils._sc_output import ScServiceStatus
+from ansible_collections.svcwright.services.plugins.module_utils._sc_render import (
+    READS,
+    WINDOWS_OPTIONS,
+    ScConfig,
+    WinOptions,
+    desired_config,
+    read_argvs,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError, build_spec, spec_argument_spec
+from ansible_collections.svcwright.services.plugins.module_utils._systemd_plan import Change
+from ansible_collections.svcwright.services.plugins.module_utils._win_account import stored_fingerprint
+from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import cmd_escape, quote_arg
+from ansible_collections.svcwright.services.plugins.module_utils._win_errors import describe_win32_error
+from ansible_collections.svcwright.services.plugins.module_utils._win_service_plan import (
+    WRITE_ACTIONS,
+    ObserveError,
+    Observed,
+    Plan,
+    differences,
+    expected_as_dict,
+    observe,
+    observed_as_dict,
+    plan_changes,
+    properties_text,
+    write_argvs,
+    writes_password,
+)
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
+from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
+    ServiceOpError,
+    delete_service,
+    start_service,
+    status_from,
+    stop_service,
+)
+
+SCRUBBED = "********"
+
+
+def argument_spec() -> Dict[str, Any]:
+    spec = spec_argument_spec()
+    spec.update(WINDOWS_OPTIONS)
+    return spec
+
+
+def status_dict(status: Optional[ScServiceStatus]) -> Dict[str, Any]:
+    if status is None:
+        return dict(state="absent", pid=None, win32_exit_code=None, service_exit_code=None)
+    return dict(state=status.state_name.lower(), pid=status.pid, win32_exit_code=status.win32_exit_code,
+                service_exit_code=status.service_exit_code)
+
+
+def runtime_text(status: Optional[ScServiceStatus], changes: List[Change], state: str) -> tuple:
+    before = "state: %s\n" % status_dict(status)["state"]
+    after_state = {"started": "running", "restarted": "running", "stopped": "stopped", "absent": "absent"}[state]
+    if state == "stopped" and status is not None and not any(c.action in ("stop", "delete") for c in changes):
+        after_state = status_dict(status)["state"]
+    after = "state: %s\n" % after_state
+    for change in changes:
+        if change.action in ("start", "restart", "stop", "delete"):
+            after += "%s: %s\n" % (change.action, change.reason)
+    return before, after
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(argument_spec())
+    _supports_check_mode = True
+
+    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        self._svcw_host = task_vars.get("inventory_hostname", "")
+        # Plain JSON types, as a module would receive them: the task's values carry Ansible's
+        # tagged subclasses (an int shows up as _AnsibleTaggedInt in error messages).
+        params = validate_args(self, argument_spec(), json.loads(json.dumps(self._task.args)))
+        self._password: Optional[str] = params.get("password")
+        try:
+            result.update(self._run(params, task_vars))
+        except AnsibleError as exc:
+            # A failure's text may quote a command line that carried the password.
+            raise AnsibleActionFail(self._scrub(str(exc)))
+        return self._scrub_result(result)
+
+    # -- secrets ----------------------------------------------------------------------------
+    def _scrub(self, text: str) -> str:
+        password = self._password
+        if not password:
+            return text
+        quoted = quote_arg(password)
+        # The argument as written on a command line, and as escaped for cmd.exe.
+        for form in sorted({password, quoted, cmd_escape("x " + quoted)[2:]}, key=len, reverse=True):
+            text = text.replace(form, SCRUBBED)
+        return text
+
+    def _scrub_result(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._scrub(value)
+        if isinstance(value, dict):
+            return {k: self._scrub_result(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._scrub_result(v) for v in value]
+        return value
+
+    def _shown(self, argv: List[str]) -> str:
+        return " ".join(quote_arg(SCRUBBED) if a == self._password and self._password else quote_arg(a)
+                        for a in argv)
+
+    # -- the run ----------------------------------------------------------------------------
+    def _fail(self, name: str, what: str) -> AnsibleActionFail:
+        return AnsibleActionFail("host %s: service %r: %s" % (self._svcw_host, name, what))
+
+    def _read(self, runner: WinRunner, name: str, results: List[CommandResult]) -> Observed:
+        try:
+            status = status_from(name, results[:2])
+            reads = {key: (res.rc, res.output) for key, res in zip(READS, results)}
+            return observe(name, status, reads)
+        except (ServiceOpError, ObserveError) as exc:
+            raise self._fail(name, "%s\nFix the service on the host, or remove it, and run again." % exc)
+
+    def _run(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
+        host = self._svcw_host
+        try:
+            spec = build_spec(params, windows=True)
+            opts = WinOptions.from_params(params)
+            desired = desired_config(spec, opts) if spec.state != "absent" else None
+        except SpecError as exc:
+            raise AnsibleActionFail("host %s: %s" % (host, exc))
+        name = spec.name
+        runner = WinRunner(self, task_vars)
+        observed = self._read(runner, name, runner.run(read_argvs(name)))
+        try:
+            plan = plan_changes(desired, spec.state, observed, self._password, opts.update_password)
+        except SpecError as exc:
+            raise AnsibleActionFail("host %s: %s" % (host, exc))
+
+        result: Dict[str, Any] = dict(
+            changed=bool(plan.changes),
+            name=name,
+            changes=[c.describe() for c in plan.changes],
+        )
+        self._warnings: List[str] = list(plan.warnings)
+        if self._task.diff:
+            result["diff"] = self._diff(desired, observed, plan, spec.state)
+
+        self._status: Optional[ScServiceStatus] = observed.status
+        self._config: Dict[str, Any] = observed_as_dict(observed)
+        if plan.changes and not self._task.check_mode:
+            try:
+                self._apply(runner, plan, desired, observed, spec)
+            except (ServiceOpError, AnsibleActionFail) as exc:
+                # Status and config say what the host is left with, as far as this run got.
+                result.update(failed=True, msg=str(exc))
+        result.update(status=status_dict(self._status), config=self._config, round_trips=runner.round_trips)
+        if self._warnings:
+            result["warnings"] = self._warnings
+        return result
+
+    def _diff(self, desired: Optional[ScConfig], observed: Observed, plan: Plan, state: str) -> List[Dict[str, str]]:
+        header = "service %s" % observed.name
+        before = properties_text(observed_as_dict(observed))
+        after = properties_text(expected_as_dict(desired, observed, plan)) if desired is not None else ""
+        diffs = [dict(before_header=header, after_header=header, before=before, after=after)]
+        if any(c.action in ("start", "restart", "stop", "delete") for c in plan.changes):
+            rt_before, rt_after = runtime_text(observed.status, plan.changes, state)
+            diffs.append(dict(before_header=header + " (runtime)", after_header=header + " (runtime)",
+                              before=rt_before, after=rt_after))
+        return diffs
+
+    def _apply(self, runner: WinRunner, plan: Plan, desired: Optional[ScConfig], observed: Observed,
+               spec: Any) -> None:
+        """Execute the plan in its order; self._status and self._config follow the host."""
+        name = observed.name
+        display = (desired.display_name if desired is not None else observed.display_name) or name
+        written = False
+        for change in plan.changes:
+            action = change.action
+            if action in WRITE_ACTIONS:
+                if not written:
+                    written = True
+                    self._write(runner, plan, desired, observed)
+            elif action == "stop":
+                self._status = stop_service(runner, name, spec.stop_timeout, display)
+            elif action == "delete":
+                delete_service(runner, name, spec.stop_timeout + spec.wait_timeout, display)
+                self._status, self._config = None, {}
+            elif action == "start":
+                self._status = start_service(runner, name, spec.wait_timeout, display)
+            elif action == "restart":
+                self._status = stop_service(runner, name, spec.stop_timeout, display)
+                self._status = start_service(runner, name, spec.wait_timeout, display)
+            else:
+                raise AnsibleActionFail("internal error: unknown change %s" % action)
+
+    def _write(self, runner: WinRunner, plan: Plan, desired: Optional[ScConfig], observed: Observed) -> None:
+        """All configuration writes and a read-back, in one round trip."""
+        name = observed.name
+        fingerprint = None
+        if writes_password(plan, desired, self._password):
+            fingerprint = stored_fingerprint(self._password or "")
+        argvs = write_argvs(plan, desired, name, self._password, fingerprint)
+        results = runner.run(argvs + (read_argvs(name) if desired is not None else []))
+        if desired is not None:
+            after = self._read(runner, name, results[len(argvs):])
+            self._status, self._config = after.status, observed_as_dict(after)
+        failed = [r for r in results[:len(argvs)] if r.rc != 0]
+        if failed:
+            lines = []
+            for res in failed:
+                lines.append("command: %s\nrc %s%s%s" % (
+                    self._shown(res.argv), res.rc,
+                    " (%s)" % describe_win32_error(res.rc) if res.rc not in (0, 1) else "",
+                    "\noutput: %s" % res.output.strip() if res.output.strip() else ""))
+            raise self._fail(name, "writing the configuration failed (%d of %d commands):\n%s"
+                             % (len(failed), len(argvs), "\n".join(lines)))
+        if desired is not None:
+            # What the host still does not have after the writes: it ignored them (Wine drops
+            # delayed-auto, for one); the next run will plan them again.
+            self._warnings += ["service %r: the host did not apply %s; the next run will try again"
+                               % (name, c.describe()) for c in differences(desired, after)]
