@@ -185,13 +185,16 @@ def observe(name: str, status: Optional[ScServiceStatus], reads: Mapping[str, Tu
     else:
         obs.description = _sc_read("qdescription", parse_sc_qdescription, *reads["qdescription"])
 
+    # The FailureActions value is the SCM's own storage of the actions, exact to the byte;
+    # sc qfailure prints them for people (whether it prints a NONE action is not on record).
     non_crash = reg.failure_actions_on_non_crash_failures
-    if "qfailure" not in lacks:
-        qf = _sc_read("qfailure", parse_sc_qfailure, *reads["qfailure"])
-        obs.recovery = Recovery(qf.reset_period_s or 0, tuple(qf.actions), qf.command_line or "", non_crash)
-    elif reg.failure_actions is not None:
+    qf = None if "qfailure" in lacks else _sc_read("qfailure", parse_sc_qfailure, *reads["qfailure"])
+    command = (qf.command_line if qf is not None else reg.failure_command) or ""
+    if reg.failure_actions is not None:
         fa = reg.failure_actions
-        obs.recovery = Recovery(fa.reset_period_s, tuple(fa.actions), reg.failure_command or "", non_crash)
+        obs.recovery = Recovery(fa.reset_period_s, tuple(fa.actions), command, non_crash)
+    elif qf is not None:
+        obs.recovery = Recovery(qf.reset_period_s or 0, tuple(qf.actions), command, non_crash)
     return obs
 
 

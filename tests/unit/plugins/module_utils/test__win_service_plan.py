@@ -311,6 +311,21 @@ def test_non_crash_flag_is_read_from_the_registry():
     assert plan_changes(vuln_desired(opts, restart={"policy": "on-failure"}), "started", obs).changes == []
 
 
+def test_registry_failure_actions_win_over_qfailure_text():
+    """The SCM's stored value (DeviceInstall's: restart 60 s, restart 120 s, none; reset 3600 s)
+    is read exactly, whether or not sc qfailure prints the NONE action."""
+    fa = next(line for line in fixture("reg-query/service-key-many-values-TRUNCATED.txt").splitlines()
+              if line.strip().startswith("FailureActions "))
+    key = VULN_KEY.replace("    ObjectName", fa + "\r\n    ObjectName")
+    obs = vuln_observed(qfailure="sc-qfailure/restart-0ms-restart-3000ms-reset10.txt", registry=key)
+    assert obs.recovery.actions == (FailureAction("restart", 60000), FailureAction("restart", 120000),
+                                    FailureAction("none", 0))
+    assert obs.recovery.reset_period_s == 3600
+    want = vuln_desired(restart={"policy": "on-failure", "delay": 60, "max_restarts": 1, "window": 3600})
+    assert [c.reason for c in plan_changes(want, "started", obs).changes][0] == (
+        "actions are restart after 60000 ms, restart after 120000 ms, none, want restart after 60000 ms, none")
+
+
 def test_recovery_from_the_registry_when_the_host_has_no_qfailure():
     """The FailureActions value of a real service (hns) decoded, on a host without qfailure."""
     text = fixture("reg-query/service-key-dependonservice-3-items-failureactions.txt")
