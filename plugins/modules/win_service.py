@@ -40,8 +40,8 @@ attributes:
 notes:
   - O(env), O(working_dir) and O(logs) with V(file) cannot be set for a native service (the SCM starts a service
     in C(C:\Windows\System32) with the system environment, and its output goes nowhere); the task fails and says
-    so. Use M(svcwright.services.win_nssm) for them. O(sockets) is refused too: Windows has no socket activation,
-    so the program binds its own address.
+    so. Use M(svcwright.services.win_nssm) for them. O(sockets) is refused too, as Windows has no socket activation;
+    the program binds its own address.
   - O(stop_timeout) is how long a stop may take before the task fails. The SCM never kills a service that is
     stopping; M(svcwright.services.win_nssm) can.
   - O(restart) becomes the service's recovery actions. O(restart.max_restarts) restart actions, each after
