@@ -72,8 +72,6 @@ def status_dict(status: Optional[ScServiceStatus]) -> Dict[str, Any]:
 def runtime_text(status: Optional[ScServiceStatus], changes: List[Change], state: str) -> tuple:
     before = "state: %s\n" % status_dict(status)["state"]
     after_state = {"started": "running", "restarted": "running", "stopped": "stopped", "absent": "absent"}[state]
-    if state == "stopped" and status is not None and not any(c.action in ("stop", "delete") for c in changes):
-        after_state = status_dict(status)["state"]
     after = "state: %s\n" % after_state
     for change in changes:
         if change.action in ("start", "restart", "stop", "delete"):
