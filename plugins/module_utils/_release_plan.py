@@ -1,0 +1,656 @@
+# -*- coding: utf-8 -*-
+# Copyright: svcwright.services contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Releases: what a host has, what a task wants, and the ordered steps in between.
+
+Layout on every host::
+
+    <base>/releases/<version>/<dest_name>     each shipped artifact, never changed once there
+    <base>/releases/.incoming-<version>-<unix time>-<token>/
+                                              an upload in progress: never a release
+    <base>/current                            the active release, at a constant path
+
+On Linux ``current`` is a symbolic link to ``releases/<version>``; on Windows (no symbolic
+links or junctions under Wine, and firewall/AppLocker rules key on the program path) it is
+the active release's directory itself, moved there from ``releases`` and named by the
+marker file ``current\\.svcwright-version``. A small state file beside them records what the
+links and directories cannot: the previous release, whether the active one came from a
+rollback, and the order in which releases were shipped.
+
+:func:`plan_release` turns the host's state and the task's request into a :class:`Plan`:
+the changes in execution order (check mode reports them, a real run executes them) and the
+state before and after (diff mode shows both). The Windows command lines and the parsers of
+their output are here too, so that everything but the I/O is tested without a host.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ._systemd_plan import Change
+from ._win_cmdline import quote_arg
+
+STATES = ("present", "active", "rolled_back", "absent")
+MARKER = ".svcwright-version"
+STATE_FILE_LINUX = ".svcwright-release.json"
+STATE_FILE_WINDOWS = ".svcwright-release.txt"
+INCOMING_PREFIX = ".incoming-"
+# A release is renamed to this prefix before it is deleted, so that a deletion cut short never
+# leaves a half-deleted directory that still looks like a release.
+REMOVING_PREFIX = ".removing-"
+# An upload younger than this may still be running (another play on the same host); older
+# ones were interrupted. Uploads take seconds to minutes, so an hour leaves a wide margin.
+INCOMING_MAX_AGE = 3600
+# The state file keeps the shipping order of at most this many releases (the rest are pruned
+# long before; an unbounded list would outgrow the 8191-character cmd.exe line on Windows).
+ORDER_LIMIT = 50
+STATE_FORMAT = 1
+
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*\Z")
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}\Z")
+_INCOMING = re.compile(r"\.incoming-(.+)-(\d{1,12})-([0-9a-f]{8})\Z")
+_WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + ["com%d" % i for i in range(1, 10)]
+                              + ["lpt%d" % i for i in range(1, 10)])
+_WINDOWS_BAD_CHARS = re.compile(r'[<>:"|?*%\x00-\x1f]')
+
+
+# The task's options, shared by the action plugin (which validates them) and the module
+# (which runs the Linux side and adds its internal options).
+RELEASE_OPTIONS: Dict[str, Dict[str, object]] = dict(
+    base=dict(type="str", required=True),
+    version=dict(type="str"),
+    src=dict(type="path"),
+    sha256=dict(type="str"),
+    dest_name=dict(type="str"),
+    state=dict(type="str", choices=list(STATES), default="present"),
+    keep=dict(type="int", default=5),
+    service=dict(type="str"),
+)
+REQUIRED_IF = [
+    ["state", "present", ["version"]],
+    ["state", "active", ["version"]],
+    ["state", "absent", ["version"]],
+]
+
+
+class ReleaseError(Exception):
+    """The request cannot be met on this host; the message says why and what to do."""
+
+
+# -- validation -------------------------------------------------------------------------------
+
+def check_version(version: Optional[str], what: str = "version") -> str:
+    """A release name: one directory name, the same on every platform."""
+    if not version:
+        raise ReleaseError("%s is empty: name the release, e.g. 1.4.2 or 20240611T101500Z" % what)
+    if "/" in version or "\\" in version:
+        raise ReleaseError("%s %r contains a path separator: a release name is one directory name, "
+                           "e.g. 1.4.2" % (what, version))
+    if ".." in version:
+        raise ReleaseError("%s %r contains '..': use another release name, e.g. 1.4.2" % (what, version))
+    if len(version) > 100:
+        raise ReleaseError("%s %r is longer than 100 characters" % (what, version))
+    if not _VERSION.match(version):
+        # A narrow set: the name is also a Windows directory name and a word on a cmd.exe line.
+        raise ReleaseError("%s %r may contain only letters, digits, '.', '_', '+' and '-', and must start "
+                           "with a letter or digit" % (what, version))
+    if version.endswith("."):
+        raise ReleaseError("%s %r ends with '.', which Windows drops from directory names" % (what, version))
+    if version.split(".")[0].lower() in _WINDOWS_RESERVED:
+        raise ReleaseError("%s %r is a reserved device name on Windows: use another release name" % (what, version))
+    return version
+
+
+def check_dest_name(name: Optional[str], windows: bool) -> str:
+    """The artifact's file name inside a release."""
+    if not name:
+        raise ReleaseError("dest_name is empty: give the file name the artifact has inside the release")
+    if "/" in name or "\\" in name or name in (".", ".."):
+        raise ReleaseError("dest_name %r must be a plain file name, without a directory" % name)
+    if "\0" in name:
+        raise ReleaseError("dest_name %r contains a NUL character" % name)
+    if name.startswith(".svcwright") or name.startswith(INCOMING_PREFIX):
+        raise ReleaseError("dest_name %r is a name the release layout uses itself: rename the file" % name)
+    if windows:
+        if _WINDOWS_BAD_CHARS.search(name):
+            # '%' is legal in a Windows file name, but cmd.exe would expand it in the commands
+            # that move and hash the file.
+            raise ReleaseError("dest_name %r contains a character that cannot be used on Windows here "
+                               "(one of < > : \" | ? * %% or a control character)" % name)
+        if name[-1] in ". ":
+            raise ReleaseError("dest_name %r ends with a dot or a space, which Windows drops" % name)
+        if name.split(".")[0].lower() in _WINDOWS_RESERVED:
+            raise ReleaseError("dest_name %r is a reserved device name on Windows" % name)
+    return name
+
+
+def check_sha256(value: str) -> str:
+    value = value.strip()
+    if value.lower().startswith("sha256:"):
+        value = value[len("sha256:"):]
+    if not _SHA256.match(value):
+        raise ReleaseError("sha256 %r is not a SHA-256 checksum (64 hexadecimal digits)" % value)
+    return value.lower()
+
+
+def check_base(base: Optional[str], windows: bool) -> str:
+    """The install root, normalized: no trailing separator; on Windows backslashes."""
+    if not base:
+        raise ReleaseError("base is empty: give the install root, e.g. /opt/hello or C:\\Program Files\\hello")
+    if windows:
+        path = base.replace("/", "\\")
+        if not re.match(r"[A-Za-z]:\\", path):
+            raise ReleaseError("base %r must be an absolute Windows path with a drive, e.g. C:\\Program Files\\hello"
+                               % base)
+        path = path[:3] + "\\".join(p for p in path[3:].split("\\") if p)
+        parts = path[3:].split("\\")
+        if not parts[0]:
+            raise ReleaseError("base %r is a drive root: give a directory of its own" % base)
+        if any(p in (".", "..") for p in parts):
+            raise ReleaseError("base %r contains '.' or '..': give the path without them" % base)
+        if re.search(r'["%\x00-\x1f<>|?*]', path[2:]):
+            # '%' is legal in a directory name, but cmd.exe would expand it (see check_dest_name).
+            raise ReleaseError("base %r contains a character that cannot be used on Windows here "
+                               "(one of \" %% < > | ? * or a control character)" % base)
+        return path
+    if not base.startswith("/"):
+        raise ReleaseError("base %r must be an absolute path, e.g. /opt/hello" % base)
+    parts = [p for p in base.split("/") if p]
+    if not parts:
+        raise ReleaseError("base must not be /: give a directory of its own, e.g. /opt/hello")
+    if any(p in (".", "..") for p in parts):
+        raise ReleaseError("base %r contains '.' or '..': give the path without them" % base)
+    if "\0" in base:
+        raise ReleaseError("base %r contains a NUL character" % base)
+    return "/" + "/".join(parts)
+
+
+# -- uploads in progress ---------------------------------------------------------------------
+
+def incoming_name(version: str, now: float, token: str) -> str:
+    """The directory an upload goes to. The creation time is in the name, written and later
+    compared by the same clock (the host's on Linux, the controller's on Windows), so its age
+    is known without reading file times."""
+    return "%s%s-%d-%s" % (INCOMING_PREFIX, version, int(now), token)
+
+
+def incoming_created(name: str) -> Optional[int]:
+    match = _INCOMING.match(name)
+    return int(match.group(2)) if match else None
+
+
+def removing_name(version: str, token: str) -> str:
+    return "%s%s-%s" % (REMOVING_PREFIX, version, token)
+
+
+def is_leftover(name: str) -> bool:
+    """An entry of releases/ that is never a release: an upload or a removal in progress."""
+    return name.startswith(INCOMING_PREFIX) or name.startswith(REMOVING_PREFIX)
+
+
+def stale_leftovers(names: Sequence[str], now: float, ours: Optional[str] = None) -> List[Tuple[str, str]]:
+    """The leftovers to delete, with why: every removal (one that is still running elsewhere
+    deletes the same files), uploads older than INCOMING_MAX_AGE, and upload directories not
+    named the way this collection names them (nothing writes into those)."""
+    stale = []
+    for name in sorted(names):
+        if name == ours:
+            continue
+        created = incoming_created(name)
+        if name.startswith(REMOVING_PREFIX):
+            stale.append((name, "left by an interrupted removal"))
+        elif created is None:
+            stale.append((name, "not an upload directory of this collection"))
+        elif abs(now - created) > INCOMING_MAX_AGE:
+            stale.append((name, "left by an interrupted upload %d minutes ago" % int((now - created) // 60)))
+    return stale
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+@dataclass
+class HostState:
+    """What the host has. ``releases`` includes the active one (on Windows it lives in
+    ``current``). ``previous``, ``rolled_back`` and ``order`` are as the state file recorded
+    them; the plan checks them against the releases that exist."""
+
+    releases: List[str] = field(default_factory=list)
+    active: Optional[str] = None
+    previous: Optional[str] = None
+    rolled_back: bool = False
+    order: List[str] = field(default_factory=list)
+    # Files in the requested version's release (None: no such release) and the checksum of
+    # the requested dest_name in it (None: missing or not readable).
+    target_files: Optional[List[str]] = None
+    target_sha256: Optional[str] = None
+    leftovers: List[str] = field(default_factory=list)
+    service_running: bool = False
+
+
+@dataclass
+class Request:
+    state: str
+    version: Optional[str]
+    dest_name: Optional[str]
+    sha256: Optional[str]
+    keep: int = 5
+    service: Optional[str] = None
+
+
+@dataclass
+class Summary:
+    active: Optional[str]
+    previous: Optional[str]
+    releases: List[str]
+    rolled_back: bool = False
+
+    def as_dict(self) -> Dict[str, object]:
+        return dict(active=self.active, previous=self.previous, releases=list(self.releases),
+                    rolled_back=self.rolled_back)
+
+    def text(self) -> str:
+        """The diff mode view."""
+        return "active: %s\nprevious: %s\nreleases: %s\n" % (
+            self.active or "-", self.previous or "-", ", ".join(self.releases) or "-")
+
+
+@dataclass
+class Plan:
+    changes: List[Change]
+    before: Summary
+    after: Summary
+    # The version shipped by this plan and the one activated (None: none).
+    ship: Optional[str] = None
+    activate: Optional[str] = None
+
+    @property
+    def activated(self) -> bool:
+        return self.before.active != self.after.active
+
+
+def order_releases(releases: Sequence[str], order: Sequence[str]) -> List[str]:
+    """Oldest first: releases the state file does not know (shipped by other means) first,
+    by name, then the known ones in shipping order."""
+    present = set(releases)
+    known = [v for v in dict.fromkeys(order) if v in present]
+    return sorted(present - set(known)) + known
+
+
+def plan_release(host: HostState, req: Request, now: float, ours: Optional[str] = None) -> Plan:
+    """The changes that make the host what ``req`` asks, in execution order.
+
+    ``now`` is the clock the incoming directories' names were written by; ``ours`` is the
+    upload directory of this very run, never cleaned up by it.
+    """
+    if req.state not in STATES:
+        raise ReleaseError("state %r is not one of %s" % (req.state, ", ".join(STATES)))
+    if req.keep < 1:
+        raise ReleaseError("keep is %d: keep at least 1 release" % req.keep)
+    releases = order_releases(host.releases, host.order)
+    active = host.active if host.active in releases else None
+    previous = host.previous if host.previous in releases and host.previous != active else None
+    rolled_back = host.rolled_back and active is not None
+    before = Summary(active, previous, list(releases), rolled_back)
+    plan = Plan([], before, before)
+    version = req.version
+    target = None
+    why = ""
+
+    if req.state in ("present", "active"):
+        version = check_version(version)
+        if version in releases:
+            _check_same_artifact(host, req, version)
+        else:
+            plan.changes.append(Change("ship", version, "not on the host"))
+            plan.ship = version
+            releases.append(version)
+        if req.state == "active" and active != version:
+            target = version
+            why = "active is %s" % active if active else "nothing is active"
+    elif req.state == "rolled_back":
+        if version is not None:
+            version = check_version(version)
+            if version != active:
+                if version not in releases:
+                    raise ReleaseError("cannot roll back to %s: no such release on the host. Releases there: %s"
+                                       % (version, ", ".join(releases) or "none"))
+                target = version
+                why = "named rollback from %s" % (active or "nothing active")
+        elif not rolled_back:
+            if previous is None:
+                raise ReleaseError("cannot roll back: the host records no previous release (active: %s, releases: %s). "
+                                   "Name the release to roll back to with version."
+                                   % (active or "none", ", ".join(releases) or "none"))
+            target = previous
+            why = "rollback from %s" % active
+    else:
+        version = check_version(version)
+        if version in releases:
+            if version == active:
+                raise ReleaseError("refusing to remove %s: it is the active release. Activate another one first." % version)
+            if version == previous:
+                raise ReleaseError("refusing to remove %s: it is the previous release, kept for rollback. "
+                                   "Activate another release first (the active one becomes the previous)." % version)
+            plan.changes.append(Change("remove", version, "state is absent"))
+            releases.remove(version)
+
+    if target is not None:
+        if host.service_running and req.service:
+            plan.changes.append(Change("stop_service", req.service, "it runs from current, whose files move"))
+        plan.changes.append(Change("activate", target, why))
+        plan.activate = target
+        previous = active if active is not None else (previous if previous != target else None)
+        active = target
+        rolled_back = req.state == "rolled_back"
+
+    protected = {active, previous, version}
+    excess = len(releases) - req.keep
+    for old in list(releases):
+        if excess <= 0:
+            break
+        if old in protected:
+            continue
+        plan.changes.append(Change("prune", old, "keep %d" % req.keep))
+        releases.remove(old)
+        excess -= 1
+
+    for name, reason in stale_leftovers(host.leftovers, now, ours):
+        plan.changes.append(Change("cleanup", name, reason))
+
+    plan.after = Summary(active, previous, releases, rolled_back)
+    return plan
+
+
+def _check_same_artifact(host: HostState, req: Request, version: str) -> None:
+    """A release never changes once shipped: refuse a different artifact under its name."""
+    files = host.target_files or []
+    if req.dest_name not in files:
+        raise ReleaseError("release %s on the host has no file %s (it has: %s). A release never changes once "
+                           "shipped: give this artifact a new version, or remove %s (state=absent) first."
+                           % (version, req.dest_name, ", ".join(sorted(files)) or "nothing", version))
+    if host.target_sha256 is None:
+        raise ReleaseError("the checksum of %s in release %s could not be read on the host" % (req.dest_name, version))
+    if host.target_sha256 != req.sha256:
+        raise ReleaseError("release %s on the host has %s with sha256 %s, but this task ships sha256 %s. A release "
+                           "never changes once shipped: give this build a new version, or remove %s (state=absent) "
+                           "first." % (version, req.dest_name, host.target_sha256, req.sha256, version))
+
+
+# -- the state file ---------------------------------------------------------------------------
+
+@dataclass
+class Recorded:
+    previous: Optional[str] = None
+    rolled_back: bool = False
+    order: List[str] = field(default_factory=list)
+
+
+def _recorded_versions(values: Sequence[object]) -> List[str]:
+    found = []
+    for value in values:
+        try:
+            found.append(check_version(value if isinstance(value, str) else None))
+        except ReleaseError:
+            continue
+    return found
+
+
+def encode_state_json(after: Summary) -> str:
+    """The Linux state file. ``active`` is informational: the link is the truth. The plan
+    keeps ``after.releases`` in shipping order, so that is the order recorded."""
+    return json.dumps(dict(format=STATE_FORMAT, active=after.active, previous=after.previous,
+                           rolled_back=after.rolled_back, order=after.releases[-ORDER_LIMIT:]), indent=2) + "\n"
+
+
+def decode_state_json(text: Optional[str]) -> Optional[Recorded]:
+    """None when the text is not a state file this collection can read."""
+    if text is None:
+        return Recorded()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        return None
+    previous = _recorded_versions([data.get("previous")])
+    order = data.get("order")
+    return Recorded(previous[0] if previous else None, data.get("rolled_back") is True,
+                    _recorded_versions(order if isinstance(order, list) else []))
+
+
+def encode_state_words(after: Summary) -> str:
+    """The Windows state file: one line of words, because it is written by cmd.exe's echo,
+    which cannot write quotes without also writing their escapes."""
+    return "svcwright-release %d active=%s previous=%s rolled_back=%d order=%s" % (
+        STATE_FORMAT, after.active or "-", after.previous or "-", int(after.rolled_back),
+        ",".join(after.releases[-ORDER_LIMIT:]) or "-")
+
+
+def decode_state_words(text: Optional[str]) -> Optional[Recorded]:
+    if text is None:
+        return Recorded()
+    words = text.split()
+    if words[:2] != ["svcwright-release", str(STATE_FORMAT)]:
+        return None
+    values = dict(w.split("=", 1) for w in words[2:] if "=" in w)
+    previous = _recorded_versions([values.get("previous")])
+    return Recorded(previous[0] if previous else None, values.get("rolled_back") == "1",
+                    _recorded_versions(values.get("order", "").split(",")))
+
+
+# -- Windows: command lines and their output --------------------------------------------------
+
+CMD_BUILTIN = ["cmd.exe", "/d", "/v:off", "/c"]
+_CMD_OPERATORS = "^&|<>()"
+
+
+def win_path(base: str, *parts: str) -> str:
+    return "\\".join((base,) + parts)
+
+
+def _builtin_word(word: str) -> str:
+    """A word for the cmd.exe that runs a built-in (``cmd.exe /d /v:off /c WORDS``).
+
+    The runner joins the argv with CommandLineToArgvW quoting, which that cmd.exe reads as
+    its own command line: a word with whitespace arrives in quotes, where nothing but '%'
+    is special to cmd (refused in every path here); a word without arrives bare, so cmd's
+    operators in it get a caret.
+    """
+    if '"' in word or "%" in word:
+        raise ReleaseError("internal error: %r cannot be passed to cmd.exe" % word)
+    if quote_arg(word) != word:
+        return word
+    return "".join("^" + c if c in _CMD_OPERATORS else c for c in word)
+
+
+def builtin(*words: str, redirect_to: Optional[str] = None) -> List[str]:
+    """argv running a cmd.exe built-in through a cmd.exe of its own: the same argv works
+    whatever the connection's shell (cmd runs it, PowerShell starts it as a program), and
+    its exit code and output come back through the runner as any program's. ``redirect_to``
+    sends the output to that file, written at the front of the line, where a digit at the
+    end of the echoed text cannot be taken for a handle number."""
+    argv = CMD_BUILTIN + ([">", _builtin_word(redirect_to)] if redirect_to is not None else [])
+    return argv + [_builtin_word(w) for w in words]
+
+
+def certutil(path: str) -> List[str]:
+    return ["certutil.exe", "-hashfile", path, "SHA256"]
+
+
+def parse_certutil(output: str) -> Optional[str]:
+    """The SHA-256 from ``certutil -hashfile FILE SHA256``: the line of 64 hexadecimal digits
+    (older Windows versions put a space between the bytes). None when there is none: the
+    file is missing, or certutil cannot hash (Wine 8's certutil prints nothing at all)."""
+    for line in output.splitlines():
+        digits = line.strip().replace(" ", "")
+        if _SHA256.match(digits):
+            return digits.lower()
+    return None
+
+
+def _lines(rc: int, output: str) -> List[str]:
+    """The names a successful ``dir /b`` printed (it fails with 'File Not Found' when a
+    directory is missing or empty: both mean no entries)."""
+    if rc != 0:
+        return []
+    return [line.strip() for line in output.splitlines() if line.strip()]
+
+
+def _text(rc: int, output: str) -> Optional[str]:
+    return output if rc == 0 else None
+
+
+def marker_text(version: str) -> str:
+    # "version=" in front: a bare "echo on" or "echo off" would switch echo instead of printing.
+    return "version=" + version
+
+
+def parse_marker(text: Optional[str]) -> Optional[str]:
+    if text is None:
+        return None
+    word = text.strip()
+    if not word.startswith("version="):
+        return None
+    try:
+        return check_version(word[len("version="):])
+    except ReleaseError:
+        return None
+
+
+def windows_inspect_argvs(base: str, version: Optional[str], dest_name: Optional[str]) -> List[List[str]]:
+    """Everything the plan needs from a Windows host, for one round trip; read the results
+    with :func:`parse_windows_inspect`."""
+    releases = win_path(base, "releases")
+    current = win_path(base, "current")
+    argvs = [
+        builtin("dir", "/b", "/ad", releases),
+        builtin("dir", "/b", "/a", current),
+        builtin("type", win_path(current, MARKER)),
+        builtin("type", win_path(base, STATE_FILE_WINDOWS)),
+    ]
+    if version is not None and dest_name is not None:
+        argvs += [
+            builtin("dir", "/b", "/a", win_path(releases, version)),
+            certutil(win_path(releases, version, dest_name)),
+            certutil(win_path(current, dest_name)),
+        ]
+    return argvs
+
+
+@dataclass
+class WindowsInspect:
+    state: HostState
+    warnings: List[str]
+    # Where the requested artifact is on the host (None: nowhere) and whether certutil hashed
+    # it; when it could not, the caller hashes the file some other way.
+    target_path: Optional[str] = None
+    target_hashed: bool = False
+
+
+def parse_windows_inspect(base: str, version: Optional[str], dest_name: Optional[str],
+                          results: Sequence[Tuple[int, str]]) -> WindowsInspect:
+    """The host's state from the results of :func:`windows_inspect_argvs`, in order."""
+    dirs = _lines(*results[0])
+    current_files = _lines(*results[1])
+    warnings: List[str] = []
+    active = parse_marker(_text(*results[2]))
+    if current_files and active is None:
+        raise ReleaseError("%s exists but is not a release made by this collection (no valid %s in it). Move it "
+                           "away, or remove it, and run again." % (win_path(base, "current"), MARKER))
+    recorded = decode_state_words(_text(*results[3]))
+    if recorded is None:
+        warnings.append("%s is not a state file this collection can read; the previous release and the shipping "
+                        "order are unknown until the next change rewrites it" % win_path(base, STATE_FILE_WINDOWS))
+        recorded = Recorded()
+    releases = [d for d in dirs if not d.startswith(".")]
+    if active is not None and active in releases:
+        raise ReleaseError("release %s is both active (in %s) and in %s: one of the two was copied by hand. "
+                           "Remove one of them, and run again."
+                           % (active, win_path(base, "current"), win_path(base, "releases", active)))
+    state = HostState(
+        releases=releases + ([active] if active is not None else []),
+        active=active, previous=recorded.previous, rolled_back=recorded.rolled_back, order=recorded.order,
+        leftovers=[d for d in dirs if is_leftover(d)])
+    inspect = WindowsInspect(state, warnings)
+    if version is None or dest_name is None or len(results) < 7:
+        return inspect
+    if version == active:
+        files, digest, path = current_files, parse_certutil(results[6][1]), win_path(base, "current", dest_name)
+    elif version in releases:
+        files, digest = _lines(*results[4]), parse_certutil(results[5][1])
+        path = win_path(base, "releases", version, dest_name)
+    else:
+        return inspect
+    state.target_files = [f for f in files if f != MARKER]
+    state.target_sha256 = digest
+    if dest_name in state.target_files:
+        inspect.target_path = path
+        inspect.target_hashed = digest is not None
+    return inspect
+
+
+def windows_apply_argvs(base: str, plan: Plan, incoming: Optional[str], token: str) -> List[List[str]]:
+    """The commands that carry out a plan on Windows, for one round trip, after the shipped
+    artifact (if any) was uploaded into ``releases\\<incoming>`` and its checksum verified,
+    and after the service was stopped. Follow them with :func:`windows_readback_argvs`:
+    built-ins do not report every failure in their exit code (Wine's ``move`` of a missing
+    directory returns 0), so the result is read back instead.
+
+    Every directory move is guarded by ``if not exist DEST``: ``move`` puts a directory
+    INTO an existing one of the destination's name, which would bury a release.
+    """
+    releases = win_path(base, "releases")
+    current = win_path(base, "current")
+    state_new = win_path(base, STATE_FILE_WINDOWS + ".new")
+    argvs: List[List[str]] = []
+    for change in plan.changes:
+        if change.action == "ship":
+            if incoming is None:
+                raise ReleaseError("internal error: nothing was uploaded for release %s" % change.target)
+            src = win_path(releases, incoming)
+            argvs.append(builtin("echo", marker_text(change.target), redirect_to=win_path(src, MARKER)))
+            argvs.append(_move_dir(src, win_path(releases, change.target)))
+    # The state is recorded before `current` changes: a run cut short after this point has
+    # a state whose previous release equals the active one, which the plan ignores.
+    argvs.append(builtin("echo", *encode_state_words(plan.after).split(), redirect_to=state_new))
+    argvs.append(builtin("move", "/y", state_new, win_path(base, STATE_FILE_WINDOWS)))
+    for change in plan.changes:
+        if change.action == "activate":
+            old = plan.before.active
+            if old is not None:
+                argvs.append(_move_dir(current, win_path(releases, old)))
+            else:
+                # An empty `current` left by hand; rmdir without /s removes nothing else.
+                argvs.append(builtin("rmdir", current))
+            argvs.append(_move_dir(win_path(releases, change.target), current))
+        elif change.action in ("remove", "prune"):
+            trash = win_path(releases, removing_name(change.target, token))
+            argvs.append(_move_dir(win_path(releases, change.target), trash))
+            argvs.append(builtin("rmdir", "/s", "/q", trash))
+        elif change.action == "cleanup":
+            argvs.append(builtin("rmdir", "/s", "/q", win_path(releases, change.target)))
+    return argvs
+
+
+def _move_dir(src: str, dest: str) -> List[str]:
+    return builtin("if", "not", "exist", dest, "move", src, dest)
+
+
+def windows_readback_argvs(base: str) -> List[List[str]]:
+    return [builtin("dir", "/b", "/ad", win_path(base, "releases")),
+            builtin("type", win_path(base, "current", MARKER))]
+
+
+def windows_readback(results: Sequence[Tuple[int, str]]) -> Summary:
+    """Active release and releases (unordered) from the results of windows_readback_argvs."""
+    active = parse_marker(_text(*results[1]))
+    releases = [d for d in _lines(*results[0]) if not d.startswith(".")]
+    return Summary(active, None, sorted(set(releases + ([active] if active else []))))
+
+
+def windows_restore_argvs(base: str, old: str) -> List[List[str]]:
+    """Put the old active release back into ``current`` after a swap that moved it out but
+    could not move the new one in."""
+    return [_move_dir(win_path(base, "releases", old), win_path(base, "current"))]
