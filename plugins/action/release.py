@@ -1,0 +1,311 @@
+# -*- coding: utf-8 -*-
+# Copyright: svcwright.services contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""release: ship an artifact as a release, activate it, roll back, keep N.
+
+Runs on the controller. The checksum of the artifact is computed here (once per host and
+task, from the controller's file: nothing is downloaded or unpacked in a place that hosts
+share). The host is chosen by the connection's shell:
+
+* Linux: the module of the same name reads and changes the host. One module run when
+  nothing is shipped; otherwise a first run plans and makes the upload directory, the file
+  is uploaded into it, and a second run checks the checksum and carries the plan out.
+* Windows: batches of cmd.exe built-ins and certutil through WinRunner (see the module's
+  notes for the round trips), and sc.exe to stop the service before `current` moves.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import tempfile
+import time
+from typing import Any, Dict, List, Optional
+
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.svcwright.services.plugins.module_utils._release_plan import (
+    CMD_BUILTIN,
+    REQUIRED_IF,
+    RELEASE_OPTIONS,
+    Plan,
+    ReleaseError,
+    Request,
+    Summary,
+    builtin,
+    certutil,
+    check_base,
+    check_dest_name,
+    check_sha256,
+    incoming_name,
+    parse_certutil,
+    parse_windows_inspect,
+    plan_release,
+    win_path,
+    windows_apply_argvs,
+    windows_inspect_argvs,
+    windows_readback,
+    windows_readback_argvs,
+    windows_restore_argvs,
+)
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
+from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
+    ServiceOpError,
+    query_argvs,
+    status_from,
+    stop_service,
+)
+
+display = Display()
+
+MODULE = "svcwright.services.release"
+# How long a Windows service may take to stop before the activation gives up.
+STOP_DEADLINE_S = 120.0
+
+
+def sha256_of(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _shown(argv: List[str]) -> str:
+    """A command as a reader knows it: a built-in without the cmd.exe that runs it."""
+    return " ".join(argv[len(CMD_BUILTIN):] if argv[:len(CMD_BUILTIN)] == CMD_BUILTIN else argv)
+
+
+def _failed_output(results: List[CommandResult]) -> str:
+    lines = ["%s (rc %s): %s" % (_shown(r.argv), r.rc, r.output.strip()[-500:] or "no output")
+             for r in results if r.rc != 0 or r.output.strip()]
+    return "\n".join(lines) or "(every command reported success)"
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(RELEASE_OPTIONS)
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        self._task_vars = task_vars
+        self._svcw_host = task_vars.get("inventory_hostname", "")
+        params = validate_args(self, RELEASE_OPTIONS, json.loads(json.dumps(self._task.args)),
+                               required_if=REQUIRED_IF + [["state", "present", ["src"]], ["state", "active", ["src"]]])
+        windows = bool(getattr(self._connection._shell, "_IS_WINDOWS", False))
+        try:
+            self._params = params
+            self._base = check_base(params["base"], windows)
+            src = params["src"]
+            dest_name = params["dest_name"] or (os.path.basename(src) if src else None)
+            self._dest_name = check_dest_name(dest_name, windows) if dest_name else None
+            self._local: Optional[str] = None
+            sha256 = None
+            if params["state"] in ("present", "active"):
+                sha256 = check_sha256(params["sha256"]) if params["sha256"] else sha256_of(self._local_src())
+            self._request = Request(params["state"], params["version"], self._dest_name, sha256, params["keep"],
+                                    params["service"] if windows else None)
+            result.update(self._run_windows() if windows else self._run_linux())
+        except ReleaseError as exc:
+            raise AnsibleActionFail("host %s: release under %s: %s" % (self._svcw_host, params["base"], exc))
+        if sha256 is not None:
+            result["sha256"] = sha256
+        sep = "\\" if windows else "/"
+        result["path"] = sep.join([self._base, "current"] + ([self._dest_name] if self._dest_name else []))
+        return result
+
+    def _local_src(self) -> str:
+        """The artifact on the controller, looked up like copy's src; found once per task."""
+        if self._local is None:
+            src = self._params["src"]
+            try:
+                local = self._find_needle("files", src)
+            except AnsibleError as exc:
+                raise ReleaseError("src %s: %s" % (src, exc))
+            if not os.path.isfile(local):
+                raise ReleaseError("src %s is not a file on the controller" % local)
+            self._local = local
+        return self._local
+
+    @staticmethod
+    def _returns(before: Summary, after: Summary, changes: List[str], transferred: bool) -> Dict[str, Any]:
+        return dict(changed=bool(changes), changes=changes, active=after.active, previous=after.previous,
+                    releases=list(after.releases), activated=before.active != after.active, transferred=transferred)
+
+    def _diff(self, before: Summary, after: Summary) -> Dict[str, str]:
+        header = "release under %s" % self._base
+        return dict(before_header=header, after_header=header, before=before.text(), after=after.text())
+
+    # -- Linux --------------------------------------------------------------------------------------
+    def _module(self, **extra: Any) -> Dict[str, Any]:
+        req = self._request
+        args = dict(base=self._base, version=req.version, dest_name=self._dest_name, sha256=req.sha256,
+                    state=req.state, keep=req.keep)
+        args.update(extra)
+        res = self._execute_module(module_name=MODULE, module_args=args, task_vars=self._task_vars)
+        if res.get("failed"):
+            raise _ModuleFailed(res)
+        return res
+
+    def _run_linux(self) -> Dict[str, Any]:
+        try:
+            first = self._module()
+            final = first
+            upload_dir = first.get("upload_dir")
+            if upload_dir:
+                final = self._upload_and_finish(upload_dir)
+        except _ModuleFailed as exc:
+            return exc.result
+        before, after = Summary(**first["before"]), Summary(**final["after"])
+        out = self._returns(before, after, final["changes"], bool(first["transferred"]))
+        if self._task.diff:
+            out["diff"] = self._diff(before, after)
+        if first.get("warnings") or final.get("warnings"):
+            out["warnings"] = list(dict.fromkeys((first.get("warnings") or []) + (final.get("warnings") or [])))
+        return out
+
+    def _upload_and_finish(self, upload_dir: str) -> Dict[str, Any]:
+        local = self._local_src()
+        incoming = upload_dir.rstrip("/").rsplit("/", 1)[-1]
+        if getattr(self._connection, "become", None) is None:
+            self._put(local, upload_dir + "/" + (self._dest_name or ""), upload_dir)
+            return self._module(_incoming=incoming)
+        # The connecting user may not write where the become user made the upload directory:
+        # go through Ansible's temporary directory, which the module copies from.
+        tmpdir = self._connection._shell.tmpdir or self._make_tmp_path()
+        remote = self._connection._shell.join_path(tmpdir, "release-artifact")
+        self._put(local, remote, upload_dir)
+        self._fixup_perms2((tmpdir, remote))
+        try:
+            return self._module(_incoming=incoming, _upload_src=remote)
+        finally:
+            self._remove_tmp_path(tmpdir)
+
+    def _put(self, local: str, remote: str, upload_dir: str) -> None:
+        try:
+            self._transfer_file(local, remote)
+        except AnsibleError as exc:
+            raise ReleaseError("the upload of %s to %s failed: %s. The incomplete upload directory %s is deleted by "
+                               "a later run once it is an hour old." % (local, remote, exc, upload_dir))
+
+    # -- Windows ------------------------------------------------------------------------------------
+    def _run_windows(self) -> Dict[str, Any]:
+        req = self._request
+        base = self._base
+        runner = WinRunner(self, self._task_vars)
+        argvs = windows_inspect_argvs(base, req.version, self._dest_name)
+        if req.service:
+            argvs += query_argvs(req.service)
+        results = runner.run(argvs)
+        count = len(argvs) - (2 if req.service else 0)
+        inspect = parse_windows_inspect(base, req.version, self._dest_name, [(r.rc, r.output) for r in results[:count]])
+        state = inspect.state
+        if req.service:
+            try:
+                status = status_from(req.service, results[count:])
+            except ServiceOpError as exc:
+                raise ReleaseError(str(exc))
+            state.service_running = status is not None and not status.stopped
+        if inspect.target_path is not None and not inspect.target_hashed:
+            state.target_sha256 = self._hash_by_fetching(runner, inspect.target_path)
+        now = time.time()
+        plan = plan_release(state, req, now)
+        changes = [c.describe() for c in plan.changes]
+        out = self._returns(plan.before, plan.after, changes, plan.ship is not None)
+        if self._task.diff:
+            out["diff"] = self._diff(plan.before, plan.after)
+        if inspect.warnings:
+            out["warnings"] = inspect.warnings
+        if plan.changes and not self._task.check_mode:
+            self._apply_windows(runner, plan, now)
+        out["round_trips"] = runner.round_trips
+        return out
+
+    def _hash_by_fetching(self, runner: WinRunner, remote: str) -> str:
+        """The checksum of a file on a host whose certutil cannot hash: fetched and hashed here."""
+        display.vvv("certutil gave no SHA-256 for %s: fetching the file to hash it on the controller" % remote,
+                    host=self._svcw_host)
+        fd, local = tempfile.mkstemp(prefix="svcwright-release-")
+        os.close(fd)
+        try:
+            runner.fetch_file(remote, local)
+            return sha256_of(local)
+        except AnsibleError as exc:
+            raise ReleaseError("cannot read the checksum of %s: certutil printed none, and fetching the file failed: %s"
+                               % (remote, exc))
+        finally:
+            os.unlink(local)
+
+    def _fail_windows(self, what: str, results: List[CommandResult]) -> ReleaseError:
+        return ReleaseError("%s\ncommands and their output:\n%s" % (what, _failed_output(results)))
+
+    def _apply_windows(self, runner: WinRunner, plan: Plan, now: float) -> None:
+        req = self._request
+        base = self._base
+        releases = win_path(base, "releases")
+        incoming = None
+        if plan.ship is not None:
+            incoming = incoming_name(plan.ship, now, secrets.token_hex(4))
+            self._ship_windows(runner, incoming)
+        if any(c.action == "stop_service" for c in plan.changes):
+            try:
+                stop_service(runner, req.service or "", STOP_DEADLINE_S)
+            except ServiceOpError as exc:
+                if incoming is not None:
+                    runner.run([builtin("rmdir", "/s", "/q", win_path(releases, incoming))])
+                raise ReleaseError("%s\nNothing was activated." % exc)
+        argvs = windows_apply_argvs(base, plan, incoming, secrets.token_hex(4))
+        results = runner.run(argvs + windows_readback_argvs(base))
+        got = windows_readback([(r.rc, r.output) for r in results[-2:]])
+        if plan.ship is not None and plan.ship not in got.releases:
+            raise self._fail_windows("release %s did not arrive in %s." % (plan.ship, releases), results)
+        if got.active != plan.after.active:
+            hint = ("A program may still run from %s: give the service's name in service, so that it is stopped "
+                    "first." % win_path(base, "current")) if not req.service else ""
+            if got.active is None and plan.before.active is not None:
+                restored = windows_readback([(r.rc, r.output) for r in runner.run(
+                    windows_restore_argvs(base, plan.before.active) + windows_readback_argvs(base))[-2:]])
+                hint += "\n%s was moved back into current: %s is active." % (plan.before.active, restored.active or "nothing")
+            raise self._fail_windows("activating %s failed: %s is active.%s" % (
+                plan.after.active, got.active or "nothing", "\n" + hint.strip() if hint.strip() else ""), results)
+        left = sorted(set(got.releases) - set(plan.after.releases))
+        if left:
+            self._warn("could not remove %s from %s (a file in use?); the next run tries again:\n%s"
+                       % (", ".join(left), releases, _failed_output(results)))
+
+    def _ship_windows(self, runner: WinRunner, incoming: str) -> None:
+        """Upload into a directory of its own and check the checksum there."""
+        req = self._request
+        directory = win_path(self._base, "releases", incoming)
+        remote = win_path(directory, self._dest_name or "")
+        res = runner.run([builtin("mkdir", directory)])
+        if res[0].rc != 0:
+            raise self._fail_windows("cannot create the upload directory %s." % directory, res)
+        try:
+            runner.put_file(self._local_src(), remote)
+            got = parse_certutil(runner.run_one(certutil(remote)).output) or self._hash_by_fetching(runner, remote)
+        except (AnsibleError, ReleaseError) as exc:
+            runner.run([builtin("rmdir", "/s", "/q", directory)])
+            raise ReleaseError("the upload of %s to %s failed: %s. Nothing was shipped or activated, and the upload "
+                               "was deleted." % (self._local_src(), remote, exc))
+        if got != req.sha256:
+            runner.run([builtin("rmdir", "/s", "/q", directory)])
+            raise ReleaseError("the uploaded %s has sha256 %s, but %s was expected. The artifact is not the one the "
+                               "task declares (check sha256 and src), or the upload was corrupted. Nothing was "
+                               "shipped or activated, and the upload was deleted." % (remote, got, req.sha256))
+
+    def _warn(self, text: str) -> None:
+        display.warning("host %s: release under %s: %s" % (self._svcw_host, self._base, text))
+
+
+class _ModuleFailed(Exception):
+    """A module run failed; its result (with the module's own message) is the task's."""
+
+    def __init__(self, result: Dict[str, Any]) -> None:
+        super().__init__(result.get("msg", ""))
+        self.result = result

@@ -1,0 +1,487 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: svcwright.services contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: release
+short_description: Ship a service binary as a release, activate it, roll back, keep N
+version_added: 0.1.0
+description:
+  - Keeps each shipped artifact in C(<base>/releases/<version>/) and runs the active one from a constant path,
+    C(<base>/current/<dest_name>), returned as RV(path). Point the service at that path once, and every
+    activation or rollback switches what it runs.
+  - Skips the transfer when the host already has the release with the same SHA-256. An upload goes to a
+    directory C(releases/.incoming-<version>-<time>-<token>) first, is checked against the checksum on the host,
+    and only then renamed into place, so an interrupted or corrupted upload never becomes a release.
+  - On Linux, C(current) is a symbolic link to C(releases/<version>), switched atomically (a new link renamed
+    over the old one), so a program reading C(current/<dest_name>) never finds it missing.
+  - On Windows, where the Wine stand-in has no symbolic links or junctions and firewall and AppLocker rules
+    key on the program path, C(current) is the active release's own directory. Activation stops O(service)
+    when it runs (a running program's files cannot be moved), moves C(current) back to
+    C(releases\<active version>) and the new release to C(current). A marker file
+    C(current\.svcwright-version) names the active version. Starting the service again is left to
+    M(svcwright.services.win_service) or M(svcwright.services.win_nssm); RV(activated) says it is needed.
+  - The platform is the connection's shell (a Windows shell means a Windows host); no facts are gathered.
+  - Runs as an action plugin on the controller. Linux hosts take one module run, or two when the artifact is
+    shipped (with the upload between them); Windows hosts take one round trip when nothing changes (see the
+    notes for the rest).
+author:
+  - svcwright maintainers (@svcwright)
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - Check mode reads the host and reports the same plan, RV(changes) and RV(transferred) a real run would.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details:
+      - Shows the active and previous release and the list of releases before and after.
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+    support: full
+    details:
+      - O(state=rolled_back) without O(version) rolls back once; run again, it finds the rollback done.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: [posix, windows]
+options:
+  base:
+    description:
+      - The install root, e.g. V(/opt/hello) or V(C:\\Program Files\\hello). Created when missing.
+      - On Windows, it may not contain C(%) or C("), since the commands that move the files run through C(cmd.exe).
+    type: str
+    required: true
+  version:
+    description:
+      - The release's name, one directory name of letters, digits, C(.), C(_), C(+) and C(-), e.g. V(1.4.2) or
+        V(20240611T101500Z). Not C(..), no path separators.
+      - Required with O(state=present), O(state=active) and O(state=absent). With O(state=rolled_back), the
+        release to roll back to (a named rollback); without it, the previous release.
+      - A release never changes once shipped. Shipping a different artifact under an existing name fails;
+        build it under a new name.
+    type: str
+  src:
+    description:
+      - The artifact on the controller, a file. Looked up like M(ansible.builtin.copy)'s C(src) (the role's or
+        playbook's C(files/) directory for a relative path).
+      - Required with O(state=present) and O(state=active). Read only when its checksum is needed (O(sha256)
+        not given) or when it is shipped.
+    type: path
+  sha256:
+    description:
+      - The SHA-256 the artifact must have. When given, the upload is checked against it on the host and a
+        mismatch fails the task, leaving no release behind. When not given, it is computed from O(src) on the
+        controller.
+    type: str
+  dest_name:
+    description: The artifact's file name inside the release. Defaults to the file name of O(src).
+    type: str
+  state:
+    description:
+      - V(present) ships the release when the host does not have it, and activates nothing.
+      - V(active) ships it when needed and makes it the active release.
+      - V(rolled_back) activates the previous release (the one active before the active one), or O(version)
+        when given. Without O(version) it is done once; when the active release came from a rollback, nothing
+        changes.
+      - V(absent) removes the release O(version). The active and the previous release are refused.
+    type: str
+    choices: [present, active, rolled_back, absent]
+    default: present
+  keep:
+    description:
+      - How many releases to keep. The oldest beyond this number are removed (oldest by shipping order;
+        releases this collection did not ship count as the oldest, by name). The active release, the previous
+        one and the O(version) of the task are never removed, so more may stay.
+    type: int
+    default: 5
+  service:
+    description:
+      - Windows only. The service to stop before an activation moves C(current), when it runs. Without it, the
+        move fails while a program runs from C(current).
+      - Not needed on Linux, where a running program keeps its file through the switch of the link.
+    type: str
+  _incoming:
+    description:
+      - Internal, set by the action plugin between its two module runs (the upload directory of this run). Tasks
+        cannot set it.
+    type: str
+  _upload_src:
+    description:
+      - Internal, set by the action plugin with C(become) (where in Ansible's temporary directory the upload
+        went). Tasks cannot set it.
+    type: str
+notes:
+  - Round trips on Windows, where every step is a batch of commands sent at once. Nothing to change, one.
+    Shipping adds three (create the upload directory, upload, checksum), activation one more (move and read
+    back), stopping the service two or more (C(sc stop), then C(sc query) until stopped).
+  - The checksum on a Windows host comes from C(certutil -hashfile). Where C(certutil) cannot hash (the Wine 8
+    stand-in's prints nothing), the file is fetched back and hashed on the controller, which costs a transfer
+    of the file.
+  - The state file C(<base>/.svcwright-release.json) (Linux) or C(<base>\.svcwright-release.txt) (Windows)
+    records the previous release, whether the active one came from a rollback, and the shipping order. The
+    active release is what C(current) says, whatever the file records.
+  - Leftovers in C(releases/) are deleted by the next run on the host; an upload younger than an hour is left
+    alone, since another play may still be writing it. Directories named C(.incoming-*) or C(.removing-*) are
+    never releases.
+  - With C(become) on Linux, the upload goes to Ansible's temporary directory and the module copies it into the
+    upload directory, since the connecting user may not write there.
+  - Two tasks releasing to the same C(base) on the same host at once are not coordinated.
+seealso:
+  - module: svcwright.services.systemd_unit
+  - module: svcwright.services.win_service
+  - module: svcwright.services.win_nssm
+"""
+
+EXAMPLES = r"""
+- name: Ship and activate a build
+  svcwright.services.release:
+    base: /opt/hello
+    version: "{{ hello_version }}"
+    src: build/hello-{{ hello_version }}
+    dest_name: hello
+    state: active
+    keep: 3
+  register: hello_release
+
+- name: Run the service from the constant path; restart it when the link switched
+  svcwright.services.systemd_unit:
+    name: hello
+    command: "{{ hello_release.path }}"
+    restart_triggers: ["{{ hello_release.path }}"]
+
+- name: Windows - ship and activate, stopping the service for the directory swap
+  svcwright.services.release:
+    base: C:\Program Files\hello
+    version: "{{ hello_version }}"
+    src: build/hello-{{ hello_version }}.exe
+    sha256: "{{ hello_sha256 }}"
+    dest_name: hello.exe
+    service: hello
+    state: active
+
+- name: Roll back to the previous release
+  svcwright.services.release:
+    base: /opt/hello
+    state: rolled_back
+
+- name: Roll back to a named release
+  svcwright.services.release:
+    base: /opt/hello
+    version: 1.4.0
+    state: rolled_back
+
+- name: Remove an old release
+  svcwright.services.release:
+    base: /opt/hello
+    version: 1.3.0
+    state: absent
+"""
+
+RETURN = r"""
+changes:
+  description:
+    - What was changed (or, in check mode, would be), in order, with the reason. V(ship), V(stop_service)
+      (Windows), V(activate), V(remove), V(prune) and V(cleanup) of a leftover.
+  returned: always
+  type: list
+  elements: str
+  sample: ["ship 2.0.0 (not on the host)", "activate 2.0.0 (active is 1.0.0)", "prune 0.9.0 (keep 2)"]
+active:
+  description: The active release after the run (in check mode, the one it would be); null when none is.
+  returned: always
+  type: str
+  sample: 2.0.0
+previous:
+  description: The release that was active before the active one; null when there is none.
+  returned: always
+  type: str
+  sample: 1.0.0
+releases:
+  description: The releases on the host after the run, oldest first (in shipping order).
+  returned: always
+  type: list
+  elements: str
+  sample: ["1.0.0", "2.0.0"]
+activated:
+  description: Whether the active release changed, so the service must be restarted (on Windows, started).
+  returned: always
+  type: bool
+  sample: true
+transferred:
+  description: Whether the artifact was (in check mode, would be) uploaded.
+  returned: always
+  type: bool
+  sample: true
+path:
+  description:
+    - The constant path to point the service at, C(<base>/current/<dest_name>) (C(<base>\current\<dest_name>) on
+      Windows). Only C(<base>/current) when the task names no O(dest_name) and no O(src).
+  returned: always
+  type: str
+  sample: /opt/hello/current/hello
+sha256:
+  description: The artifact's SHA-256 (given or computed on the controller).
+  returned: when O(state=present) or O(state=active)
+  type: str
+  sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+round_trips:
+  description: Windows only. How many times the task talked to the host (commands are batched; each batch is one).
+  returned: on Windows hosts
+  type: int
+  sample: 1
+"""
+
+import os
+import secrets
+import shutil
+import socket
+import tempfile
+import time
+from typing import Dict, List, Optional
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.svcwright.services.plugins.module_utils._release_plan import (
+    REQUIRED_IF,
+    RELEASE_OPTIONS,
+    STATE_FILE_LINUX,
+    HostState,
+    Plan,
+    ReleaseError,
+    Request,
+    check_base,
+    check_dest_name,
+    check_sha256,
+    check_version,
+    decode_state_json,
+    encode_state_json,
+    incoming_created,
+    incoming_name,
+    is_leftover,
+    plan_release,
+    removing_name,
+)
+
+
+def argument_spec() -> Dict[str, dict]:
+    spec = {k: dict(v) for k, v in RELEASE_OPTIONS.items()}
+    # Set by the action plugin: the upload directory of this run (its second module run),
+    # and, with become, where in Ansible's temporary directory the upload went.
+    spec.update(_incoming=dict(type="str"), _upload_src=dict(type="str"))
+    return spec
+
+
+def fsync_dir(path: str) -> None:
+    """Make a rename in ``path`` survive a crash."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class ReleaseHost:
+    """The release layout under ``base`` on this host: read it, change it."""
+
+    def __init__(self, module: AnsibleModule, base: str) -> None:
+        self.module = module
+        self.base = base
+        self.releases_dir = os.path.join(base, "releases")
+        self.current = os.path.join(base, "current")
+        self.state_file = os.path.join(base, STATE_FILE_LINUX)
+        self.host = socket.gethostname()
+        self.warnings: List[str] = []
+
+    def fail(self, what: str, **extra: object) -> None:
+        self.module.fail_json(msg="host %s: release under %s: %s" % (self.host, self.base, what), **extra)
+
+    # -- reads ----------------------------------------------------------------------------------
+    def active(self, releases: List[str]) -> Optional[str]:
+        if not os.path.lexists(self.current):
+            return None
+        if not os.path.islink(self.current):
+            raise ReleaseError("%s is not a symbolic link, so it was not made by this module. Move it away (or "
+                               "remove it) and run again." % self.current)
+        target = os.readlink(self.current).rstrip("/")
+        name = None
+        for prefix in ("releases/", self.releases_dir + "/"):
+            if target.startswith(prefix):
+                name = target[len(prefix):]
+        try:
+            name = check_version(name)
+        except ReleaseError:
+            raise ReleaseError("%s points to %s, not to a release in %s. Remove the link and run again."
+                               % (self.current, target, self.releases_dir))
+        if name not in releases:
+            self.warnings.append("%s points to release %s, which does not exist: nothing is active" % (self.current, name))
+            return None
+        return name
+
+    def inspect(self, version: Optional[str], dest_name: Optional[str]) -> HostState:
+        entries = sorted(os.listdir(self.releases_dir)) if os.path.isdir(self.releases_dir) else []
+        releases = [e for e in entries if not e.startswith(".") and os.path.isdir(os.path.join(self.releases_dir, e))
+                    and not os.path.islink(os.path.join(self.releases_dir, e))]
+        text = None
+        if os.path.exists(self.state_file):
+            with open(self.state_file, "r", encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        recorded = decode_state_json(text)
+        if recorded is None:
+            self.warnings.append("%s is not a state file this module can read; the previous release and the shipping "
+                                 "order are unknown until the next change rewrites it" % self.state_file)
+            recorded = decode_state_json(None)
+        state = HostState(releases=releases, active=self.active(releases), previous=recorded.previous,
+                          rolled_back=recorded.rolled_back, order=recorded.order,
+                          leftovers=[e for e in entries if is_leftover(e)])
+        if version is not None and version in releases and dest_name is not None:
+            release = os.path.join(self.releases_dir, version)
+            state.target_files = sorted(os.listdir(release))
+            path = os.path.join(release, dest_name)
+            if os.path.isfile(path):
+                state.target_sha256 = self.module.sha256(path)
+        return state
+
+    # -- writes ---------------------------------------------------------------------------------
+    def make_incoming(self, version: str) -> str:
+        os.makedirs(self.releases_dir, mode=0o755, exist_ok=True)
+        name = incoming_name(version, time.time(), secrets.token_hex(4))
+        os.mkdir(os.path.join(self.releases_dir, name), 0o755)
+        return name
+
+    def ship(self, version: str, dest_name: str, sha256: str, incoming: str, upload_src: Optional[str]) -> None:
+        directory = os.path.join(self.releases_dir, incoming)
+        path = os.path.join(directory, dest_name)
+        if upload_src:
+            shutil.copyfile(upload_src, path)
+        if not os.path.isfile(path):
+            self.fail("the upload of %s did not arrive in %s" % (dest_name, directory))
+        got = self.module.sha256(path)
+        if got != sha256:
+            shutil.rmtree(directory, ignore_errors=True)
+            self.fail("the uploaded %s has sha256 %s, but %s was expected. The artifact is not the one the task "
+                      "declares (check sha256 and src), or the upload was corrupted. Nothing was shipped or "
+                      "activated, and the upload was deleted." % (dest_name, got, sha256),
+                      expected_sha256=sha256, uploaded_sha256=got)
+        os.chmod(path, 0o755)
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+        # A directory rename is atomic: the release appears complete or not at all.
+        os.rename(directory, os.path.join(self.releases_dir, version))
+        fsync_dir(self.releases_dir)
+
+    def write_state(self, plan: Plan) -> None:
+        os.makedirs(self.base, mode=0o755, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".svcwright-release-", dir=self.base)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(encode_state_json(plan.after))
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.state_file)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def activate(self, version: str) -> None:
+        # A relative target keeps the tree valid when base is moved or seen through a mount.
+        link = self.current + ".new"
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink("releases/" + version, link)
+        os.replace(link, self.current)
+        fsync_dir(self.base)
+
+    def delete(self, name: str, token: str) -> None:
+        path = os.path.join(self.releases_dir, name)
+        if not is_leftover(name):
+            trash = os.path.join(self.releases_dir, removing_name(name, token))
+            os.rename(path, trash)
+            path = trash
+        shutil.rmtree(path)
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=argument_spec(), required_if=REQUIRED_IF, supports_check_mode=True)
+    params = module.params
+    host = socket.gethostname()
+    try:
+        base = check_base(params["base"], windows=False)
+        dest_name = check_dest_name(params["dest_name"], windows=False) if params["dest_name"] else None
+        sha256 = check_sha256(params["sha256"]) if params["sha256"] else None
+        request = Request(params["state"], params["version"], dest_name, sha256, params["keep"], None)
+        if request.state in ("present", "active") and (sha256 is None or dest_name is None):
+            raise ReleaseError("sha256 and dest_name are needed to ship (the action plugin passes them)")
+        incoming = params["_incoming"]
+        if incoming is not None and (incoming_created(incoming) is None
+                                     or not incoming.startswith(".incoming-%s-" % request.version)):
+            raise ReleaseError("internal error: %r is not an upload directory of release %s" % (incoming, request.version))
+        rel = ReleaseHost(module, base)
+        state = rel.inspect(request.version, dest_name)
+        plan = plan_release(state, request, time.time(), ours=incoming)
+    except (ReleaseError, OSError) as exc:
+        module.fail_json(msg="host %s: release under %s: %s" % (host, params["base"], exc))
+
+    result: Dict[str, object] = dict(
+        changed=bool(plan.changes),
+        changes=[c.describe() for c in plan.changes],
+        before=plan.before.as_dict(),
+        after=plan.after.as_dict(),
+        activated=plan.activated,
+        transferred=plan.ship is not None,
+    )
+    if rel.warnings:
+        result["warnings"] = rel.warnings
+    if module._diff:
+        header = "release under %s" % base
+        result["diff"] = dict(before_header=header, after_header=header, before=plan.before.text(),
+                              after=plan.after.text())
+    if module.check_mode or not plan.changes:
+        if incoming is not None:
+            # Another run shipped the same release meanwhile: ours is not needed.
+            shutil.rmtree(os.path.join(rel.releases_dir, incoming), ignore_errors=True)
+        module.exit_json(**result)
+    if plan.ship is not None and incoming is None:
+        # First of two runs: the action uploads into this directory, then runs the module again.
+        try:
+            result["upload_dir"] = os.path.join(rel.releases_dir, rel.make_incoming(plan.ship))
+        except OSError as exc:
+            rel.fail("cannot create the upload directory in %s: %s" % (rel.releases_dir, exc))
+        module.exit_json(**result)
+
+    token = secrets.token_hex(4)
+    done: List[str] = []
+    try:
+        if plan.ship is not None:
+            rel.ship(plan.ship, dest_name or "", sha256 or "", incoming or "", params["_upload_src"])
+            done.append("ship " + plan.ship)
+        elif incoming is not None:
+            shutil.rmtree(os.path.join(rel.releases_dir, incoming), ignore_errors=True)
+        # Recorded before `current` switches: a run cut short after this point leaves a state
+        # whose previous release equals the active one, which the plan ignores.
+        rel.write_state(plan)
+        for change in plan.changes:
+            if change.action == "activate":
+                rel.activate(change.target)
+            elif change.action in ("remove", "prune", "cleanup"):
+                rel.delete(change.target, token)
+            else:
+                continue
+            done.append(change.describe())
+    except OSError as exc:
+        rel.fail("%s (done before the failure: %s)" % (exc, ", ".join(done) or "nothing"), changes=done)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
