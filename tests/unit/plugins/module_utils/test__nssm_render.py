@@ -19,6 +19,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_render im
     image_path_argv,
     install_argv,
     installed_parameters,
+    log_directories,
     lossy_parameters,
     nssm_options,
     policy_exit_actions,
@@ -113,7 +114,7 @@ def test_file_logs_env_and_everything_else() -> None:
     assert (v["AppStdout"], v["AppStderr"]) == ("C:\\logs\\out.log", "C:\\logs\\err.log")
     # 5e9 bytes does not fit a DWORD: NSSM would clamp AppRotateBytes, so it is split.
     assert (v["AppRotateBytes"], v["AppRotateBytesHigh"]) == (5000000000 & 0xFFFFFFFF, 1)
-    assert (v["AppRotateFiles"], v["AppRotateOnline"], v["AppRotateSeconds"]) == (1, 1, 3600)
+    assert (v["AppRotateFiles"], v["AppRotateOnline"], v["AppRotateSeconds"]) == (0, 1, 3600)
     assert (v["AppRestartDelay"], v["AppThrottle"]) == (500, 3000)
     assert v["AppStopMethodSkip"] == 2 | 4  # window and threads skipped
     assert v["AppStopMethodConsole"] == 5000 and v["AppKillProcessTree"] == 0
@@ -125,9 +126,9 @@ def test_file_logs_env_and_everything_else() -> None:
 def test_stdout_file_takes_stderr_too_and_rotation_defaults() -> None:
     v = render(logs={"stdout": "C:\\logs\\out.log"}).values
     assert v["AppStderr"] == "C:\\logs\\out.log"
-    # Rotate at start and online, but only past 10 MiB: a restart appends to a small file.
+    # Rotate while running past 10 MiB, never at start: a restart appends.
     assert (v["AppRotateFiles"], v["AppRotateOnline"], v["AppRotateBytes"], v["AppRotateSeconds"]) == (
-        1, 1, 10 * 1024 * 1024, 0)
+        0, 1, 10 * 1024 * 1024, 0)
 
 
 @pytest.mark.parametrize("policy,exits", [
@@ -156,8 +157,7 @@ def test_exit_actions_override_the_policy_and_redundant_codes_vanish() -> None:
     ({"stop_methods": ["kill"]}, "stop_methods item 'kill' is unknown"),
     ({"throttle": -1}, "throttle is -1"),
     ({"throttle": 5e6}, "more than NSSM can store"),
-    ({"log_rotation": {"online": True, "bytes": 0}}, "log_rotation.online needs files: true and bytes > 0"),
-    ({"log_rotation": {"files": False, "online": True}}, "log_rotation.online needs"),
+    ({"log_rotation": {"online": True, "bytes": 0}}, "log_rotation.online needs log_rotation.bytes > 0"),
     ({"log_rotation": {"bytes": -1}}, "log_rotation.bytes is -1"),
     ({"nssm_path": "nssm.exe"}, "nssm_path must be an absolute Windows path"),
     ({"nssm_path": 'C:\\a"b\\nssm.exe'}, "without quotes"),
@@ -287,6 +287,15 @@ def test_text_for_diffs_and_reasons() -> None:
 
 
 def test_rotation_defaults_and_rotation_off() -> None:
-    assert LogRotation() == LogRotation(files=True, online=True, bytes=10485760, seconds=0)
-    v = render({"log_rotation": {"files": False}}, logs={"stdout": "C:\\l\\o.log"}).values
-    assert (v["AppRotateFiles"], v["AppRotateOnline"], v["AppRotateBytes"]) == (0, 0, 10485760)
+    assert LogRotation() == LogRotation(files=False, online=True, bytes=10485760, seconds=0)
+    v = render({"log_rotation": {"online": False, "bytes": 0}}, logs={"stdout": "C:\\l\\o.log"}).values
+    assert (v["AppRotateFiles"], v["AppRotateOnline"], v["AppRotateBytes"]) == (0, 0, 0)
+    v = render({"log_rotation": {"files": True, "seconds": 86400}}, logs={"stdout": "C:\\l\\o.log"}).values
+    assert (v["AppRotateFiles"], v["AppRotateOnline"], v["AppRotateSeconds"]) == (1, 1, 86400)
+
+
+def test_log_directories_once_each_and_never_a_drive_root() -> None:
+    spec = spec_of(logs={"stdout": "C:\\Logs\\a\\out.log", "stderr": "c:\\logs\\A\\err.log"})
+    assert log_directories(spec) == ["C:\\Logs\\a"]
+    assert log_directories(spec_of(logs={"stdout": "C:\\out.log"})) == []
+    assert log_directories(spec_of()) == []
