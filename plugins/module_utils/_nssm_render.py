@@ -28,7 +28,7 @@ from __future__ import annotations
 import ntpath
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from ._spec import ServiceSpec, SpecError
 from ._win_account import normalize_account, same_account
@@ -289,9 +289,9 @@ def check_spec_for_nssm(spec: ServiceSpec) -> None:
         if _LINE_BREAK.search(value):
             raise _fail(spec.name, "env value of %s" % key, "contains a line break",
                         "NSSM stores each variable as one KEY=VALUE line; remove it.")
-    for key, value in (("command", spec.command), ("working_dir", spec.working_dir)):
-        if value is not None and '"' in value:
-            raise _fail(spec.name, key, "contains a double quote", "Windows paths cannot contain '\"'.")
+    for what, path in (("command", spec.command), ("working_dir", spec.working_dir)):
+        if path is not None and '"' in path:
+            raise _fail(spec.name, what, "contains a double quote", "Windows paths cannot contain '\"'.")
     for i, dep in enumerate(spec.dependencies):
         if not dep.strip():
             raise _fail(spec.name, "dependencies[%d]" % i, "is empty", "Name a service.")
@@ -537,8 +537,3 @@ def image_path_argv(nssm: str, name: str, image_path: str) -> List[str]:
 def remove_argv(nssm: str, name: str) -> List[str]:
     """Without ``confirm`` NSSM asks in a dialog box, which fails on a headless session."""
     return [nssm, "remove", name, "confirm"]
-
-
-def argv_for_display(argv: Sequence[str], secret: Optional[str]) -> str:
-    """An argv for an error message, with the password (an exact item) masked."""
-    return " ".join("********" if secret is not None and a == secret else a for a in argv)
