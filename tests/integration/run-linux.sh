@@ -27,4 +27,7 @@ fi
 export SVCWRIGHT_TEST_BIN="$bin"
 export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default
 export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
-ansible-playbook -i "$state/inventory.yml" "$top/tests/integration/systemd_unit.yml" "$@"
+for playbook in systemd_unit.yml release_linux.yml verify_linux.yml; do
+  echo "=== $playbook"
+  ansible-playbook -i "$state/inventory.yml" "$top/tests/integration/$playbook" "$@"
+done

@@ -13,7 +13,8 @@ mkdir -p "$bin"
 
 for version in 1.0.0 2.0.0; do
   for goos in linux windows; do
-    ext=$([[ $goos == windows ]] && echo .exe || true)
+    ext=""
+    [[ $goos == windows ]] && ext=.exe
     (cd "$top/examples/hello" && CGO_ENABLED=0 GOOS=$goos GOARCH=amd64 \
       go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$bin/hello-$version$ext" .)
   done

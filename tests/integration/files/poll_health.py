@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Ask a /health URL every INTERVAL seconds for DURATION seconds (bounded) and report, as
 JSON, how many requests succeeded, how many failed and why, and which versions answered."""
 import json
