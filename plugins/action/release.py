@@ -252,7 +252,8 @@ class ActionModule(ActionBase):
         if plan.ship is not None:
             incoming = incoming_name(plan.ship, now, secrets.token_hex(4))
             self._ship_windows(runner, incoming)
-        if any(c.action == "stop_service" for c in plan.changes):
+        stopped = any(c.action == "stop_service" for c in plan.changes)
+        if stopped:
             try:
                 stop_service(runner, req.service or "", STOP_DEADLINE_S)
             except ServiceOpError as exc:
@@ -267,6 +268,8 @@ class ActionModule(ActionBase):
         if got.active != plan.after.active:
             hint = ("A program may still run from %s: give the service's name in service, so that it is stopped "
                     "first." % win_path(base, "current")) if not req.service else ""
+            if stopped:
+                hint += "\nThe service %s was stopped for the swap and is left stopped." % req.service
             if got.active is None and plan.before.active is not None:
                 restored = windows_readback([(r.rc, r.output) for r in runner.run(
                     windows_restore_argvs(base, plan.before.active) + windows_readback_argvs(base))[-2:]])

@@ -211,16 +211,34 @@ def stale_leftovers(names: Sequence[str], now: float, ours: Optional[str] = None
 # -- the plan ---------------------------------------------------------------------------------
 
 @dataclass
-class HostState:
-    """What the host has. ``releases`` includes the active one (on Windows it lives in
-    ``current``). ``previous``, ``rolled_back`` and ``order`` are as the state file recorded
-    them; the plan checks them against the releases that exist."""
+class Moment:
+    """The active and previous release at one time, and whether a rollback made it so."""
 
-    releases: List[str] = field(default_factory=list)
     active: Optional[str] = None
     previous: Optional[str] = None
     rolled_back: bool = False
+
+
+@dataclass
+class Record:
+    """The state file. It is written just before `current` switches, so it describes the
+    switch (``now``) and what was true before it (``before``): when the switch did not happen
+    (a run cut short, a failed move put back), ``before`` is still true."""
+
+    now: Moment = field(default_factory=Moment)
+    before: Optional[Moment] = None
+    # Releases in shipping order, oldest first.
     order: List[str] = field(default_factory=list)
+
+
+@dataclass
+class HostState:
+    """What the host has. ``releases`` includes the active one (on Windows it lives in
+    ``current``); ``record`` is the state file, which the plan checks against them."""
+
+    releases: List[str] = field(default_factory=list)
+    active: Optional[str] = None
+    record: Record = field(default_factory=Record)
     # Files in the requested version's release (None: no such release) and the checksum of
     # the requested dest_name in it (None: missing or not readable).
     target_files: Optional[List[str]] = None
@@ -288,10 +306,11 @@ def plan_release(host: HostState, req: Request, now: float, ours: Optional[str] 
         raise ReleaseError("state %r is not one of %s" % (req.state, ", ".join(STATES)))
     if req.keep < 1:
         raise ReleaseError("keep is %d: keep at least 1 release" % req.keep)
-    releases = order_releases(host.releases, host.order)
+    releases = order_releases(host.releases, host.record.order)
     active = host.active if host.active in releases else None
-    previous = host.previous if host.previous in releases and host.previous != active else None
-    rolled_back = host.rolled_back and active is not None
+    known = _known_moment(host.record, active)
+    previous = known.previous if known.previous in releases and known.previous != active else None
+    rolled_back = known.rolled_back and active is not None
     before = Summary(active, previous, list(releases), rolled_back)
     plan = Plan([], before, before)
     version = req.version
@@ -363,6 +382,15 @@ def plan_release(host: HostState, req: Request, now: float, ours: Optional[str] 
     return plan
 
 
+def _known_moment(record: Record, active: Optional[str]) -> Moment:
+    """What the record says about the host as it is: its switch, or what was before it when
+    the switch did not happen; nothing when neither matches (changed by hand)."""
+    for moment in (record.now, record.before):
+        if moment is not None and moment.active == active:
+            return moment
+    return Moment(active)
+
+
 def _check_same_artifact(host: HostState, req: Request, version: str) -> None:
     """A release never changes once shipped: refuse a different artifact under its name."""
     files = host.target_files or []
@@ -380,13 +408,6 @@ def _check_same_artifact(host: HostState, req: Request, version: str) -> None:
 
 # -- the state file ---------------------------------------------------------------------------
 
-@dataclass
-class Recorded:
-    previous: Optional[str] = None
-    rolled_back: bool = False
-    order: List[str] = field(default_factory=list)
-
-
 def _recorded_versions(values: Sequence[object]) -> List[str]:
     found = []
     for value in values:
@@ -397,47 +418,74 @@ def _recorded_versions(values: Sequence[object]) -> List[str]:
     return found
 
 
-def encode_state_json(after: Summary) -> str:
-    """The Linux state file. ``active`` is informational: the link is the truth. The plan
-    keeps ``after.releases`` in shipping order, so that is the order recorded."""
-    return json.dumps(dict(format=STATE_FORMAT, active=after.active, previous=after.previous,
-                           rolled_back=after.rolled_back, order=after.releases[-ORDER_LIMIT:]), indent=2) + "\n"
+def _moment_dict(moment: Moment) -> Dict[str, object]:
+    return dict(active=moment.active, previous=moment.previous, rolled_back=moment.rolled_back)
 
 
-def decode_state_json(text: Optional[str]) -> Optional[Recorded]:
+def _moment_from(data: object) -> Optional[Moment]:
+    if not isinstance(data, dict):
+        return None
+    active = _recorded_versions([data.get("active")])
+    previous = _recorded_versions([data.get("previous")])
+    return Moment(active[0] if active else None, previous[0] if previous else None, data.get("rolled_back") is True)
+
+
+def encode_state_json(plan: Plan) -> str:
+    """The Linux state file for after ``plan``. The plan keeps ``after.releases`` in shipping
+    order, so that is the order recorded."""
+    after, before = plan.after, plan.before
+    return json.dumps(dict(
+        format=STATE_FORMAT,
+        now=_moment_dict(Moment(after.active, after.previous, after.rolled_back)),
+        before=_moment_dict(Moment(before.active, before.previous, before.rolled_back)),
+        order=after.releases[-ORDER_LIMIT:]), indent=2) + "\n"
+
+
+def decode_state_json(text: Optional[str]) -> Optional[Record]:
     """None when the text is not a state file this collection can read."""
     if text is None:
-        return Recorded()
+        return Record()
     try:
         data = json.loads(text)
     except ValueError:
         return None
     if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
         return None
-    previous = _recorded_versions([data.get("previous")])
     order = data.get("order")
-    return Recorded(previous[0] if previous else None, data.get("rolled_back") is True,
-                    _recorded_versions(order if isinstance(order, list) else []))
+    return Record(_moment_from(data.get("now")) or Moment(), _moment_from(data.get("before")),
+                  _recorded_versions(order if isinstance(order, list) else []))
 
 
-def encode_state_words(after: Summary) -> str:
+def _moment_words(prefix: str, moment: Moment) -> str:
+    return "%sactive=%s %sprevious=%s %srolled_back=%d" % (
+        prefix, moment.active or "-", prefix, moment.previous or "-", prefix, int(moment.rolled_back))
+
+
+def encode_state_words(plan: Plan) -> str:
     """The Windows state file: one line of words, because it is written by cmd.exe's echo,
     which cannot write quotes without also writing their escapes."""
-    return "svcwright-release %d active=%s previous=%s rolled_back=%d order=%s" % (
-        STATE_FORMAT, after.active or "-", after.previous or "-", int(after.rolled_back),
+    after, before = plan.after, plan.before
+    return "svcwright-release %d %s %s order=%s" % (
+        STATE_FORMAT, _moment_words("", Moment(after.active, after.previous, after.rolled_back)),
+        _moment_words("before_", Moment(before.active, before.previous, before.rolled_back)),
         ",".join(after.releases[-ORDER_LIMIT:]) or "-")
 
 
-def decode_state_words(text: Optional[str]) -> Optional[Recorded]:
+def decode_state_words(text: Optional[str]) -> Optional[Record]:
     if text is None:
-        return Recorded()
+        return Record()
     words = text.split()
     if words[:2] != ["svcwright-release", str(STATE_FORMAT)]:
         return None
     values = dict(w.split("=", 1) for w in words[2:] if "=" in w)
-    previous = _recorded_versions([values.get("previous")])
-    return Recorded(previous[0] if previous else None, values.get("rolled_back") == "1",
-                    _recorded_versions(values.get("order", "").split(",")))
+
+    def moment(prefix: str) -> Optional[Moment]:
+        if prefix + "active" not in values:
+            return None
+        return _moment_from(dict(active=values.get(prefix + "active"), previous=values.get(prefix + "previous"),
+                                 rolled_back=values.get(prefix + "rolled_back") == "1"))
+
+    return Record(moment("") or Moment(), moment("before_"), _recorded_versions(values.get("order", "").split(",")))
 
 
 # -- Windows: command lines and their output --------------------------------------------------
@@ -559,11 +607,11 @@ def parse_windows_inspect(base: str, version: Optional[str], dest_name: Optional
     if current_files and active is None:
         raise ReleaseError("%s exists but is not a release made by this collection (no valid %s in it). Move it "
                            "away, or remove it, and run again." % (win_path(base, "current"), MARKER))
-    recorded = decode_state_words(_text(*results[3]))
-    if recorded is None:
+    record = decode_state_words(_text(*results[3]))
+    if record is None:
         warnings.append("%s is not a state file this collection can read; the previous release and the shipping "
                         "order are unknown until the next change rewrites it" % win_path(base, STATE_FILE_WINDOWS))
-        recorded = Recorded()
+        record = Record()
     releases = [d for d in dirs if not d.startswith(".")]
     if active is not None and active in releases:
         raise ReleaseError("release %s is both active (in %s) and in %s: one of the two was copied by hand. "
@@ -571,7 +619,7 @@ def parse_windows_inspect(base: str, version: Optional[str], dest_name: Optional
                            % (active, win_path(base, "current"), win_path(base, "releases", active)))
     state = HostState(
         releases=releases + ([active] if active is not None else []),
-        active=active, previous=recorded.previous, rolled_back=recorded.rolled_back, order=recorded.order,
+        active=active, record=record,
         leftovers=[d for d in dirs if is_leftover(d)])
     inspect = WindowsInspect(state, warnings)
     if version is None or dest_name is None or len(results) < 7:
@@ -612,9 +660,9 @@ def windows_apply_argvs(base: str, plan: Plan, incoming: Optional[str], token: s
             src = win_path(releases, incoming)
             argvs.append(builtin("echo", marker_text(change.target), redirect_to=win_path(src, MARKER)))
             argvs.append(_move_dir(src, win_path(releases, change.target)))
-    # The state is recorded before `current` changes: a run cut short after this point has
-    # a state whose previous release equals the active one, which the plan ignores.
-    argvs.append(builtin("echo", *encode_state_words(plan.after).split(), redirect_to=state_new))
+    # The state is recorded before `current` changes; should the switch not happen, the
+    # record's `before` part still describes the host.
+    argvs.append(builtin("echo", *encode_state_words(plan).split(), redirect_to=state_new))
     argvs.append(builtin("move", "/y", state_new, win_path(base, STATE_FILE_WINDOWS)))
     for change in plan.changes:
         if change.action == "activate":

@@ -256,6 +256,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     STATE_FILE_LINUX,
     HostState,
     Plan,
+    Record,
     ReleaseError,
     Request,
     check_base,
@@ -334,13 +335,12 @@ class ReleaseHost:
         if os.path.exists(self.state_file):
             with open(self.state_file, "r", encoding="utf-8", errors="replace") as f:
                 text = f.read()
-        recorded = decode_state_json(text)
-        if recorded is None:
+        record = decode_state_json(text)
+        if record is None:
             self.warnings.append("%s is not a state file this module can read; the previous release and the shipping "
                                  "order are unknown until the next change rewrites it" % self.state_file)
-            recorded = decode_state_json(None)
-        state = HostState(releases=releases, active=self.active(releases), previous=recorded.previous,
-                          rolled_back=recorded.rolled_back, order=recorded.order,
+            record = Record()
+        state = HostState(releases=releases, active=self.active(releases), record=record,
                           leftovers=[e for e in entries if is_leftover(e)])
         if version is not None and version in releases and dest_name is not None:
             release = os.path.join(self.releases_dir, version)
@@ -383,7 +383,7 @@ class ReleaseHost:
         fd, tmp = tempfile.mkstemp(prefix=".svcwright-release-", dir=self.base)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(encode_state_json(plan.after))
+                f.write(encode_state_json(plan))
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o644)
@@ -467,8 +467,8 @@ def main() -> None:
             done.append("ship " + plan.ship)
         elif incoming is not None:
             shutil.rmtree(os.path.join(rel.releases_dir, incoming), ignore_errors=True)
-        # Recorded before `current` switches: a run cut short after this point leaves a state
-        # whose previous release equals the active one, which the plan ignores.
+        # Recorded before `current` switches; should the switch not happen, the record's
+        # `before` part still describes the host.
         rel.write_state(plan)
         for change in plan.changes:
             if change.action == "activate":

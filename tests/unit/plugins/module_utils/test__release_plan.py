@@ -7,6 +7,8 @@ import pytest
 from ansible_collections.svcwright.services.plugins.module_utils._release_plan import (
     INCOMING_MAX_AGE,
     HostState,
+    Moment,
+    Record,
     ReleaseError,
     Request,
     Summary,
@@ -38,9 +40,11 @@ SHA2 = "b" * 64
 BASE = "C:\\svcw rel [x]"
 
 
-def host(releases=(), active=None, previous=None, rolled_back=False, order=None, **kw) -> HostState:
-    return HostState(releases=list(releases), active=active, previous=previous, rolled_back=rolled_back,
-                     order=list(order if order is not None else releases), **kw)
+def host(releases=(), active=None, previous=None, rolled_back=False, order=None, before=None, **kw) -> HostState:
+    """A host whose state file describes it (``now``), unless told otherwise."""
+    now = kw.pop("recorded", Moment(active, previous, rolled_back))
+    record = Record(now, before, list(order if order is not None else releases))
+    return HostState(releases=list(releases), active=active, record=record, **kw)
 
 
 def req(state="active", version: Optional[str] = "2.0.0", sha=SHA2, keep=5, service=None) -> Request:
@@ -173,6 +177,22 @@ def test_a_stale_previous_is_ignored():
     # A run cut short between writing the state and switching `current`.
     state = host(["1.0.0", "2.0.0"], active="2.0.0", previous="2.0.0")
     assert plan_release(state, req("rolled_back", "2.0.0", None), NOW).before.previous is None
+
+
+def test_a_record_of_a_switch_that_did_not_happen_falls_back_to_what_was_before():
+    # Rolling back 2 -> 1 wrote its record, then the move failed and 2 was put back.
+    state = host(["1.0.0", "2.0.0"], active="2.0.0", recorded=Moment("1.0.0", "2.0.0", True),
+                 before=Moment("2.0.0", "1.0.0", False))
+    plan = plan_release(state, req("rolled_back", None, None), NOW)
+    assert plan.before == Summary("2.0.0", "1.0.0", ["1.0.0", "2.0.0"], False)
+    assert [c.describe() for c in plan.changes] == ["activate 1.0.0 (rollback from 2.0.0)"]
+
+
+def test_a_record_that_matches_nothing_is_ignored():
+    state = host(["1.0.0", "2.0.0"], active="2.0.0", recorded=Moment("3.0.0", "1.0.0", True),
+                 before=Moment("3.0.0", "1.0.0", False))
+    with pytest.raises(ReleaseError, match="no previous release"):
+        plan_release(state, req("rolled_back", None, None), NOW)
 
 
 def test_previous_of_a_first_activation_after_a_lost_current():
@@ -308,22 +328,27 @@ def test_same_plan_with_our_upload_directory_present():
 
 # -- state files ------------------------------------------------------------------------------
 
+def _rollback_plan():
+    return plan_release(host(["1.0.0", "2.0.0"], active="2.0.0", previous="1.0.0"), req("rolled_back", None, None), NOW)
+
+
 def test_state_json_round_trip_and_garbage():
-    after = Summary("2.0.0", "1.0.0", ["1.0.0", "2.0.0"], True)
-    recorded = decode_state_json(encode_state_json(after))
-    assert (recorded.previous, recorded.rolled_back, recorded.order) == ("1.0.0", True, ["1.0.0", "2.0.0"])
-    assert decode_state_json(None).order == []
+    record = decode_state_json(encode_state_json(_rollback_plan()))
+    assert record == Record(Moment("1.0.0", "2.0.0", True), Moment("2.0.0", "1.0.0", False), ["1.0.0", "2.0.0"])
+    assert decode_state_json(None) == Record()
     assert decode_state_json("{not json") is None
     assert decode_state_json('{"format": 99}') is None
-    assert decode_state_json('{"format": 1, "previous": "../x", "order": ["a", "b/c", 3]}').order == ["a"]
+    odd = decode_state_json('{"format": 1, "now": {"previous": "../x"}, "order": ["a", "b/c", 3]}')
+    assert odd == Record(Moment(None, None, False), None, ["a"])
 
 
 def test_state_words_round_trip_and_garbage():
-    after = Summary("2.0.0", None, ["1.0.0", "2.0.0"], False)
-    text = encode_state_words(after)
-    assert text == "svcwright-release 1 active=2.0.0 previous=- rolled_back=0 order=1.0.0,2.0.0"
-    recorded = decode_state_words(text + " \r\n")
-    assert (recorded.previous, recorded.rolled_back, recorded.order) == (None, False, ["1.0.0", "2.0.0"])
+    text = encode_state_words(_rollback_plan())
+    assert text == ("svcwright-release 1 active=1.0.0 previous=2.0.0 rolled_back=1 before_active=2.0.0 "
+                    "before_previous=1.0.0 before_rolled_back=0 order=1.0.0,2.0.0")
+    record = decode_state_words(text + " \r\n")
+    assert record == Record(Moment("1.0.0", "2.0.0", True), Moment("2.0.0", "1.0.0", False), ["1.0.0", "2.0.0"])
+    assert decode_state_words("svcwright-release 1 order=-") == Record(Moment(), None, [])
     assert decode_state_words("something else") is None
 
 
@@ -369,7 +394,7 @@ def test_windows_inspect_reads_active_from_the_marker_and_releases_from_both_pla
         "order=1.0.0,2.0.0\r\n", current_hash="SHA256 hash of x:\n" + "b" * 64 + "\n")
     found = parse_windows_inspect(BASE, "2.0.0", "hello.exe", results)
     assert found.state.releases == ["1.0.0", "2.0.0"]
-    assert (found.state.active, found.state.previous) == ("2.0.0", "1.0.0")
+    assert found.state.active == "2.0.0" and found.state.record.now == Moment("2.0.0", "1.0.0", False)
     assert found.state.leftovers == [".incoming-2.0.0-1-0123abcd"]
     assert found.state.target_files == ["hello.exe"] and found.state.target_sha256 == "b" * 64
     assert found.target_path == BASE + "\\current\\hello.exe" and found.target_hashed
@@ -413,7 +438,8 @@ def test_windows_apply_ships_records_swaps_and_prunes_in_order():
         [">", inc + "\\.svcwright-version", "echo", "version=2.0.0"],
         ["if", "not", "exist", rel + "\\2.0.0", "move", inc, rel + "\\2.0.0"],
         [">", BASE + "\\.svcwright-release.txt.new", "echo", "svcwright-release", "1", "active=2.0.0",
-         "previous=1.0.0", "rolled_back=0", "order=1.0.0,2.0.0"],
+         "previous=1.0.0", "rolled_back=0", "before_active=1.0.0", "before_previous=0.9.0", "before_rolled_back=0",
+         "order=1.0.0,2.0.0"],
         ["move", "/y", BASE + "\\.svcwright-release.txt.new", BASE + "\\.svcwright-release.txt"],
         ["if", "not", "exist", rel + "\\1.0.0", "move", cur, rel + "\\1.0.0"],
         ["if", "not", "exist", cur, "move", rel + "\\2.0.0", cur],
