@@ -24,6 +24,13 @@ import (
 //	go build -ldflags "-X main.version=1.2.3"
 var version = "dev"
 
+// defaultFailAfter is the default of -fail-after, also set at build time, to make a
+// deliberately broken build for rollback tests (the service spec stays the same, only
+// the binary differs):
+//
+//	go build -ldflags "-X main.defaultFailAfter=2s"
+var defaultFailAfter = "0s"
+
 // Exit codes used by hello itself. -fail-now and -fail-after use the code
 // given with -exit-code instead.
 const (
@@ -56,7 +63,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.listen, "listen", ":8080", "TCP `address` to listen on when not socket-activated")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to let in-flight requests finish on shutdown")
-	fs.DurationVar(&c.failAfter, "fail-after", 0, "exit with -exit-code this long after starting to serve (0: never)")
+	failAfterDefault, parseErr := time.ParseDuration(defaultFailAfter)
+	if parseErr != nil {
+		failAfterDefault = 0
+	}
+	fs.DurationVar(&c.failAfter, "fail-after", failAfterDefault, "exit with -exit-code this long after starting to serve (0: never)")
 	fs.IntVar(&c.exitCode, "exit-code", 1, "exit code for -fail-now and -fail-after (0-255)")
 	fs.BoolVar(&c.failNow, "fail-now", false, "exit at once with -exit-code, before listening")
 	fs.BoolVar(&c.unhealthy, "unhealthy", false, "serve, but answer /health with 503")
