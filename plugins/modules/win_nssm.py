@@ -18,9 +18,11 @@ description:
   - Ships C(nssm.exe) from the controller (O(nssm_binary)) when it is missing at O(nssm_path) or its SHA-256 is
     not the expected one, and never otherwise.
   - One round trip reads everything (nssm.exe's hash, the service's registry key with NSSM's parameters and exit
-    actions, its state, the password fingerprint); one more writes every C(nssm install), C(set) and C(reset)
-    that is needed; then the service is started, stopped or restarted with C(sc.exe), polling through
-    C(START_PENDING) and C(STOP_PENDING) until the deadline.
+    actions, its state, the password fingerprint, whether the program and the log directories exist); one more
+    creates missing log directories and runs every C(nssm install), C(set) and C(reset) that is needed; then the
+    service is started, stopped or restarted with C(sc.exe), polling through C(START_PENDING) and
+    C(STOP_PENDING) until the deadline, and a last round trip reads the result back. Shipping C(nssm.exe) takes
+    three more (directory, copy, move into place), recording a new password fingerprint one more.
   - O(args) are quoted by the module and stored as one C(AppParameters) value, so they reach the program's argv
     verbatim and a re-run compares them exactly. Values NSSM treats as its defaults compare equal to a missing
     value, so a host that matches the spec sees no change.
