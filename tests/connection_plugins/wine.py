@@ -107,7 +107,9 @@ def wine_env(prefix: str) -> dict[str, str]:
 
 
 def wineserver_running(prefix: str) -> bool:
-    """True when a wineserver serves this prefix (its cwd is server-<dev>-<inode>)."""
+    """True when a wineserver serves this prefix. Its cwd is its server-<dev>-<inode>
+    directory, except for the moments it spends in the prefix itself while it saves the
+    registry; both count."""
     st = os.stat(prefix)
     want = f"server-{st.st_dev:x}-{st.st_ino:x}"
     for entry in os.listdir("/proc"):
@@ -117,7 +119,8 @@ def wineserver_running(prefix: str) -> bool:
             with open(f"/proc/{entry}/comm", encoding="utf-8", errors="replace") as f:
                 if not f.read().startswith("wineserver"):
                     continue
-            if os.path.basename(os.readlink(f"/proc/{entry}/cwd")) == want:
+            cwd = os.readlink(f"/proc/{entry}/cwd")
+            if os.path.basename(cwd) == want or os.path.normpath(cwd) == os.path.normpath(prefix):
                 return True
         except OSError:
             continue
