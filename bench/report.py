@@ -1,0 +1,88 @@
+"""Turn run.sh's raw.tsv into the Markdown table: per phase and host count, the median
+seconds of every side, each side's median ratio to the baseline of the same run, and the
+requests that failed during the upgrade.
+
+    python3 report.py RAW.tsv [--title TEXT]
+"""
+import argparse
+import csv
+import statistics
+from collections import defaultdict
+
+PHASES = [("first", "first deploy (1.0.0)"), ("rerun", "re-run (1.0.0 again)"), ("upgrade", "upgrade (2.0.0)")]
+TARGETS = {"first": 0.6, "rerun": 0.3}
+
+
+def fmt(x, spec="%.2f"):
+    return "-" if x is None else spec % x
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("raw")
+    parser.add_argument("--title", default="Benchmark")
+    args = parser.parse_args()
+    with open(args.raw, newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    sides = list(dict.fromkeys(r["side"] for r in rows))
+    counts = sorted({int(r["hosts"]) for r in rows})
+    runs = sorted({int(r["run"]) for r in rows})
+    seconds = {(int(r["run"]), r["side"], int(r["hosts"]), r["phase"]): float(r["seconds"]) for r in rows}
+    by_key = defaultdict(list)
+    for r in rows:
+        by_key[(r["side"], int(r["hosts"]), r["phase"])].append(r)
+
+    out = ["# " + args.title, ""]
+    out.append("Median wall-clock seconds of `ansible-playbook` over %d runs; the ratio is the median, over the "
+               "runs, of side / baseline within the same run. Changed: the tasks reported changed (median). "
+               "Failed requests: the upgrade's failed /health requests (20 ms poll per host), summed over the "
+               "hosts, per run." % len(runs))
+    out.append("")
+    others = [s for s in sides if s != "baseline"]
+    head = ["phase", "hosts"] + ["%s s" % s for s in sides] + ["%s / baseline" % s for s in others]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "---|" * len(head))
+    for phase, label in PHASES:
+        for n in counts:
+            cells = [label, str(n)]
+            for s in sides:
+                vals = [float(r["seconds"]) for r in by_key[(s, n, phase)]]
+                changed = [int(r["changed"]) for r in by_key[(s, n, phase)]]
+                cells.append("-" if not vals else "%.2f (changed %d)" % (statistics.median(vals),
+                                                                        statistics.median(changed)))
+            for s in others:
+                ratios = [seconds[(k, s, n, phase)] / seconds[(k, "baseline", n, phase)] for k in runs
+                          if (k, s, n, phase) in seconds and (k, "baseline", n, phase) in seconds]
+                cell = fmt(statistics.median(ratios) if ratios else None) + "x"
+                if phase in TARGETS and ratios:
+                    cell += " (target <= %.1fx: %s)" % (TARGETS[phase],
+                                                        "met" if statistics.median(ratios) <= TARGETS[phase]
+                                                        else "missed")
+                cells.append(cell)
+            out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    out.append("Failed /health requests during the upgrade (every run, summed over the hosts; per host in brackets):")
+    out.append("")
+    out.append("| side | hosts | failed requests per run | ok requests per run |")
+    out.append("|---|---|---|---|")
+    for s in sides:
+        for n in counts:
+            rs = [r for r in by_key[(s, n, "upgrade")]]
+            out.append("| %s | %d | %s | %s |" % (
+                s, n, ", ".join("%s [%s]" % (r["failed_requests"], r["failed_by_host"]) for r in rs),
+                ", ".join(r["ok_requests"] for r in rs)))
+    out.append("")
+    out.append("All runs (seconds):")
+    out.append("")
+    out.append("| side | hosts | phase | " + " | ".join("run %d" % k for k in runs) + " |")
+    out.append("|---|---|---|" + "---|" * len(runs))
+    for s in sides:
+        for n in counts:
+            for phase, _ in PHASES:
+                out.append("| %s | %d | %s | %s |" % (s, n, phase, " | ".join(
+                    fmt(seconds.get((k, s, n, phase))) for k in runs)))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
