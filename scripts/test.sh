@@ -2,7 +2,7 @@
 # Runs every test of the project on this machine: installs what it needs first (apt
 # packages, the venv, Go modules, test host images), then unit tests, Go tests, sanity and
 # lint, and the integration tests on real systemd hosts (systemd-nspawn over SSH).
-# Usage: scripts/test.sh [suite...]   suites: unit go sanity lint controller linux windows mixed (default: all)
+# Usage: scripts/test.sh [suite...]   suites: unit go sanity lint controller linux windows mixed molecule (default: all)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -11,7 +11,7 @@ bash scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
 source scripts/env.sh
 
 suites=("$@")
-((${#suites[@]})) || suites=(unit go sanity lint controller linux windows mixed)
+((${#suites[@]})) || suites=(unit go sanity lint controller linux windows mixed molecule)
 passed=0
 failed=0
 failed_names=()
@@ -38,11 +38,12 @@ for suite in "${suites[@]}"; do
     unit) run_suite unit python -m pytest tests/unit -q -p no:cacheprovider ;;
     go) run_suite go bash -c 'cd examples/hello && go vet ./... && go test -count=1 ./...' ;;
     sanity) run_suite sanity bash tests/sanity/run.sh ;;
-    lint) run_suite lint ansible-lint --offline -q --nocolor playbooks tests/integration ;;
+    lint) run_suite lint ansible-lint --offline -q --nocolor roles playbooks tests/integration extensions ;;
     controller) run_suite controller ansible-playbook -i tests/integration/go_build.inventory.yml tests/integration/go_build.yml ;;
     linux) run_suite linux bash tests/integration/run-linux.sh ;;
     windows) run_suite windows bash tests/integration/run-windows.sh ;;
     mixed) run_suite mixed bash tests/integration/run-mixed.sh ;;
+    molecule) run_suite molecule bash -c 'for s in default windows fleet; do molecule test -s "$s" || exit 1; done' ;;
     *) echo "unknown suite $suite"; exit 2 ;;
   esac
 done
