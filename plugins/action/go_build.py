@@ -9,7 +9,6 @@ type and variables), so no facts are needed; the build and the cache are in
 """
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import shutil
@@ -70,8 +69,7 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         self._svcw_host = task_vars.get("inventory_hostname", "")
-        # Plain JSON types, as a module would receive them (not Ansible's tagged subclasses).
-        params = validate_args(self, ARGUMENT_SPEC, json.loads(json.dumps(self._task.args)))
+        params = validate_args(self, ARGUMENT_SPEC, self._task.args)
         try:
             result.update(self._build(params, task_vars))
         except (GoBuildError, OSError) as exc:

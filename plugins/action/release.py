@@ -16,7 +16,6 @@ share). The host is chosen by the connection's shell:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
 import tempfile
@@ -95,7 +94,7 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         self._task_vars = task_vars
         self._svcw_host = task_vars.get("inventory_hostname", "")
-        params = validate_args(self, RELEASE_OPTIONS, json.loads(json.dumps(self._task.args)),
+        params = validate_args(self, RELEASE_OPTIONS, self._task.args,
                                required_if=REQUIRED_IF + [["state", "present", ["src"]], ["state", "active", ["src"]]])
         windows = bool(getattr(self._connection._shell, "_IS_WINDOWS", False))
         try:

@@ -83,7 +83,7 @@ class ActionModule(ActionBase):
         del tmp
         host = task_vars.get("inventory_hostname", "?")
         self._svcw_host = host
-        params = validate_args(self, argument_spec(), dict(self._task.args))
+        params = validate_args(self, argument_spec(), self._task.args)
         windows = bool(getattr(self._connection._shell, "_IS_WINDOWS", False))
         common = _without_none({k: params[k] for k in SPEC_KEYS})
 

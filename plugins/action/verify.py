@@ -15,7 +15,6 @@ must stay the same). Probes from the host run in the same round trip as the poll
 from __future__ import annotations
 
 import base64
-import json
 import os
 import shlex
 import shutil
@@ -140,8 +139,7 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         self._svcw_host = task_vars.get("inventory_hostname", "")
-        # Plain JSON types, as a module would receive them.
-        params = validate_args(self, argument_spec(), json.loads(json.dumps(self._task.args)))
+        params = validate_args(self, argument_spec(), self._task.args)
         try:
             opts = options_from_params(params)
         except VerifyError as exc:

@@ -12,7 +12,6 @@ starting as a failure); a last round trip reads the result back.
 from __future__ import annotations
 
 import hashlib
-import json
 import ntpath
 import os
 import re
@@ -150,9 +149,7 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         self._svcw_host = task_vars.get("inventory_hostname", "")
-        # Plain JSON values, as a module would get them: ansible-core hands an action plugin its
-        # own tagged subclasses of int, str ..., whose type names would show in error messages.
-        params = validate_args(self, argument_spec(), json.loads(json.dumps(self._task.args)))
+        params = validate_args(self, argument_spec(), self._task.args)
         self._secret: Optional[str] = params.get("password") or None
         try:
             result.update(self._run(params, task_vars))

@@ -9,7 +9,6 @@ runtime operations (start, stop, delete) poll sc query with their deadlines.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional
 
 from ansible.errors import AnsibleActionFail, AnsibleError
@@ -89,9 +88,7 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         self._svcw_host = task_vars.get("inventory_hostname", "")
-        # Plain JSON types, as a module would receive them: the task's values carry Ansible's
-        # tagged subclasses (an int shows up as _AnsibleTaggedInt in error messages).
-        params = validate_args(self, argument_spec(), json.loads(json.dumps(self._task.args)))
+        params = validate_args(self, argument_spec(), self._task.args)
         self._password: Optional[str] = params.get("password")
         try:
             result.update(self._run(params, task_vars))

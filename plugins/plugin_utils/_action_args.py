@@ -4,6 +4,7 @@
 """Validate an action plugin's task arguments the way AnsibleModule validates a module's."""
 from __future__ import annotations
 
+import json
 from typing import Any, Dict
 
 from ansible.errors import AnsibleActionFail
@@ -17,7 +18,9 @@ def validate_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[st
     Options marked no_log never appear in an error message: the validator's messages name
     keys, not values. The caller must keep such values out of its results.
     """
-    result = ArgumentSpecValidator(argument_spec, **validator_kwargs).validate(task_args)
+    # Plain JSON types, as a module would receive them: ansible-core hands an action plugin
+    # its own tagged subclasses of int, str ..., whose type names would show in messages.
+    result = ArgumentSpecValidator(argument_spec, **validator_kwargs).validate(json.loads(json.dumps(task_args)))
     if result.error_messages:
         host = getattr(action, "_svcw_host", "")
         raise AnsibleActionFail("%sinvalid arguments for %s: %s" % (
