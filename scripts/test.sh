@@ -33,6 +33,13 @@ run_suite() {
   fi
 }
 
+run_molecule() {
+  local scenario
+  for scenario in default windows fleet; do
+    molecule test -s "$scenario" || return 1
+  done
+}
+
 for suite in "${suites[@]}"; do
   case $suite in
     unit) run_suite unit python -m pytest tests/unit -q -p no:cacheprovider ;;
@@ -43,7 +50,7 @@ for suite in "${suites[@]}"; do
     linux) run_suite linux bash tests/integration/run-linux.sh ;;
     windows) run_suite windows bash tests/integration/run-windows.sh ;;
     mixed) run_suite mixed bash tests/integration/run-mixed.sh ;;
-    molecule) run_suite molecule bash -c 'for s in default windows fleet; do molecule test -s "$s" || exit 1; done' ;;
+    molecule) run_suite molecule run_molecule ;;
     *) echo "unknown suite $suite"; exit 2 ;;
   esac
 done

@@ -220,9 +220,9 @@ def probe_from_params(probe: Optional[Dict[str, Any]]) -> ProbeSpec:
                      port=port, command=command, timeout=timeout, interval=interval, where=probe.get("from"))
 
 
-
 # ---------------------------------------------------------------------------------------
 # Samples and probe results
+
 
 @dataclass(frozen=True)
 class Sample:
