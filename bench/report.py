@@ -37,6 +37,12 @@ def main():
                "runs, of side / baseline within the same run. Changed: the tasks reported changed (median). "
                "Failed requests: the upgrade's failed /health requests (20 ms poll per host), summed over the "
                "hosts, per run." % len(runs))
+    loads = sorted(float(r["load1"]) for r in rows if r.get("load1"))
+    if loads:
+        out.append("")
+        out.append("1-minute load average at the start of the timed runs: median %.2f, range %.2f-%.2f "
+                   "(other work on this machine shares its cores; both sides run interleaved under it)."
+                   % (statistics.median(loads), loads[0], loads[-1]))
     out.append("")
     others = [s for s in sides if s != "baseline"]
     head = ["phase", "hosts"] + ["%s s" % s for s in sides] + ["%s / baseline" % s for s in others]

@@ -11,7 +11,7 @@
 # Every side starts on fresh hosts: all five hosts are torn down and booted again before each
 # (run, side, host count), so no side inherits the other's service, files or SSH masters.
 # Results: a table on stdout and in bench/results/<UTC timestamp>.md; playbook logs and the
-# raw figures in tests/output/bench-<timestamp>/.
+# raw figures in tests/output/bench-<timestamp>/ (bench/tasks.py reads them: time per task).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -151,5 +151,9 @@ result=$here/results/$stamp.md
 python3 "$here/report.py" "$raw" \
     --title "Benchmark $stamp (UTC): $(nproc) cores, $(uname -m), ansible-core $(python3 -c 'import ansible.release; print(ansible.release.__version__)'), $runs runs" \
     >"$result"
+{
+    printf '\n## Per task (median seconds from a task start to the next)\n'
+    python3 "$here/tasks.py" "$work" | sed 's/^## /### /'
+} >>"$result"
 cat "$result"
 log "written: $result (raw figures and logs: $work)"
