@@ -15,7 +15,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../scripts/env.sh
+# shellcheck source-path=SCRIPTDIR source=../scripts/env.sh
 source "$here/../scripts/env.sh"
 top=$SVCWRIGHT_TOP
 export ANSIBLE_CONFIG=$here/ansible.cfg
