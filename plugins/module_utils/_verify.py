@@ -641,8 +641,8 @@ def parse_linux_evidence(output: str, paths: Sequence[str]) -> Evidence:
         if line.startswith(EVIDENCE_MARK + " "):
             word = line[len(EVIDENCE_MARK) + 1:].split()
             if word[:1] == ["journal"]:
-                evidence.journal_scope = ("since the verification began" if word[1:] == ["since"]
-                                          else "none since the verification began; the last ones before")
+                evidence.journal_scope = ("since just before the verification began" if word[1:] == ["since"]
+                                          else "none since just before the verification began; the last ones")
                 current = evidence.journal
             elif word[:1] == ["file"] and len(word) == 2 and word[1].isdigit() and int(word[1]) < len(paths):
                 current = evidence.log_tails.setdefault(paths[int(word[1])], [])

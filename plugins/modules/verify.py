@@ -17,7 +17,7 @@ description:
     (C(activating), C(START_PENDING)) is waited for rather than failed.
   - 'On failure the error says what failed: never running (with the state it was in), stopped, restarted or
     replaced while it had to stay up, or a probe that kept failing (with the last HTTP status and body, or the
-    error). It carries the evidence: on Linux the unit''s journal lines since the verification began (the last
+    error). It carries the evidence: on Linux the unit''s journal lines since just before the verification began (the last
     ones before when there are none), on Windows the last Service Control Manager events, and on both the
     last lines of the O(logs) files. The same evidence is returned as RV(journal), RV(log_tails) and RV(events).'
   - Linux hosts (systemd) are verified by one module run on the host, one round trip, polling C(systemctl show)
@@ -330,7 +330,7 @@ failure:
       type: str
       sample: restarted 1 time during the verification (in 2.6 s; the service manager's count went from 0 to 1)
 journal:
-  description: The unit's journal lines since the verification began, or the last ones when there are none since.
+  description: The unit's journal lines since just before the verification began (10 s), or the last ones when there are none.
   returned: failure on Linux hosts
   type: list
   elements: str
@@ -414,12 +414,17 @@ def main() -> None:
         result["elapsed"] = round(clock(), 2)
         module.exit_json(**result)
 
-    script = linux_evidence_script(unit, int(started_at), opts.log_lines, opts.logs)
+    # A process that died in the second before the verification began (right after the start
+    # that preceded it) is the usual culprit: its last words must be in the evidence.
+    script = linux_evidence_script(unit, int(started_at) - JOURNAL_LOOKBACK, opts.log_lines, opts.logs)
     _rc, out, _err = module.run_command(["/bin/sh", "-c", script], environ_update=ENVIRON)
     evidence = parse_linux_evidence(out, opts.logs)
     result.update(elapsed=round(clock(), 2), journal=evidence.journal, log_tails=evidence.log_tails,
                   failure=dict(kind=decision.kind, reason=decision.reason))
     module.fail_json(msg=failure_message(host, opts.name, verification, evidence), **result)
+
+
+JOURNAL_LOOKBACK = 10
 
 
 if __name__ == "__main__":

@@ -468,10 +468,10 @@ def test_evidence_parse_journal_scopes():
     mark = "@@svcwright-verify@@"
     out = "%s journal since\na\nb\n%s file 0\nx\n" % (mark, mark)
     e = parse_linux_evidence(out, ["/l"])
-    assert e.journal == ["a", "b"] and e.journal_scope == "since the verification began"
+    assert e.journal == ["a", "b"] and e.journal_scope == "since just before the verification began"
     assert e.log_tails == {"/l": ["x"]}
     e = parse_linux_evidence("%s journal last\nold\n" % mark, [])
-    assert e.journal == ["old"] and e.journal_scope.startswith("none since the verification began")
+    assert e.journal == ["old"] and e.journal_scope.startswith("none since just before the verification began")
 
 
 # ---------------------------------------------------------------------------------------
