@@ -232,6 +232,8 @@ class Sample:
     ``pid`` is the main process (under NSSM: the application, not NSSM), None when the host
     does not say (Wine's sc.exe has no queryex). ``restarts`` is the manager's count of
     automatic restarts (systemd's NRestarts), None where there is none (Windows).
+    ``up_for`` is how long the main process had been running when the sample was taken, when
+    the manager says (systemd); a process already up that long needs no further wait.
     """
 
     t: float
@@ -239,6 +241,7 @@ class Sample:
     detail: str
     pid: Optional[int] = None
     restarts: Optional[int] = None
+    up_for: Optional[float] = None
 
     def as_dict(self) -> Dict[str, Any]:
         return dict(state=self.state, detail=self.detail, pid=self.pid, restarts=self.restarts)
@@ -259,8 +262,10 @@ def _s(n: int) -> str:
 _EXEC_CODES = {1: "exited with status %d", 2: "killed by signal %d", 3: "dumped core (signal %d)"}
 
 
-def sample_from_unit(t: float, status: UnitStatus) -> Sample:
-    """A sample from ``systemctl show``."""
+def sample_from_unit(t: float, status: UnitStatus, now_monotonic: Optional[float] = None) -> Sample:
+    """A sample from ``systemctl show``. With ``now_monotonic`` (the host's CLOCK_MONOTONIC
+    in seconds, the clock of ExecMainStartTimestampMonotonic) the sample says how long the
+    main process has been up."""
     active, sub = status.active_state, status.sub_state
     detail = "%s (%s)" % (active, sub) if sub else active
     if not status.exists:
@@ -278,7 +283,10 @@ def sample_from_unit(t: float, status: UnitStatus) -> Sample:
         detail += ", its last process %s" % (_EXEC_CODES[status.exec_main_code] % status.exec_main_status)
         if status.result and status.result != "success":
             detail += " (result %s)" % status.result
-    return Sample(t, state, detail, status.main_pid or None, status.n_restarts)
+    up_for = None
+    if state == RUNNING and now_monotonic is not None and status.main_start_monotonic_us > 0:
+        up_for = max(0.0, now_monotonic - status.main_start_monotonic_us / 1e6)
+    return Sample(t, state, detail, status.main_pid or None, status.n_restarts, up_for)
 
 
 _SC_STATES = {1: STOPPED, 2: STARTING, 3: STOPPING, 4: RUNNING, 5: STARTING, 6: PAUSED, 7: PAUSED}
@@ -491,12 +499,14 @@ class Verification:
                                       % (opts.running_timeout, s.detail))
                 return Decision("wait", "sample", min(self.poll, opts.running_timeout - s.t))
             self.anchor = anchor = s
-            if s.t + opts.stable_for > opts.deadline:
+            if s.t + opts.stable_for - (s.up_for or 0.0) > opts.deadline:
                 return self._fail("too_late", "reached running only after %.1f s, too late to stay up for %gs "
                                   "(stable_for) within the deadline of %gs" % (s.t, opts.stable_for, opts.deadline))
         elif s.state != RUNNING:
             return self._fail("left_running", "left running %.1f s after it got there: %s" % (s.t - anchor.t, s.detail))
-        up = s.t - anchor.t
+        # Time the same process was already up before the first running sample counts too: a
+        # service that has run unchanged for minutes has nothing left to prove.
+        up = s.t - anchor.t + (anchor.up_for or 0.0)
         if up < opts.stable_for:
             return Decision("wait", "sample", min(self.poll, opts.stable_for - up))
         if not self.probing or (self.last_probe is not None and self.last_probe.ok):

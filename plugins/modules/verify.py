@@ -400,7 +400,7 @@ def main() -> None:
             module.fail_json(msg="host %s: service %r: cannot read its state: %s\nIs systemd running on this host "
                                  "(systemctl is-system-running)?" % (host, opts.name, what),
                              changed=False, name=opts.name)
-        return sample_from_unit(t, unit_status(parse_systemctl_show(out)))
+        return sample_from_unit(t, unit_status(parse_systemctl_show(out)), time.monotonic())
 
     def take_probe() -> ProbeResult:
         t = clock()

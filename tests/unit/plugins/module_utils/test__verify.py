@@ -537,3 +537,27 @@ def test_local_probe(server):
     assert local_probe(tcp, 0.0, 5.0, lambda: 0.0).ok
     cmd = ProbeSpec(type="command", command=(sys.executable, "-c", "raise SystemExit(3)"))
     assert local_probe(cmd, 0.0, 5.0, lambda: 0.0).reason == "exit code 3"
+
+
+def test_a_process_already_up_for_stable_for_needs_no_wait():
+    v = Verification(opts(probe=HTTP), probing=True)
+    settled = Sample(0.0, RUNNING, "active (running)", 100, 0, up_for=120.0)
+    d = v.add_sample(settled)
+    assert (d.verdict, d.next) == ("wait", "probe")
+    v.add_probe(ok(0.1))
+    assert v.add_sample(Sample(0.2, RUNNING, "active (running)", 100, 0, up_for=120.2)).verdict == "pass"
+
+
+def test_a_process_up_for_a_second_still_waits_the_rest():
+    v = Verification(opts(probe=HTTP), probing=True)
+    d = v.add_sample(Sample(0.0, RUNNING, "active (running)", 100, 0, up_for=1.0))
+    assert (d.verdict, d.next, d.delay) == ("wait", "sample", 0.5)
+    d = feed(v, [Sample(t, RUNNING, "active (running)", 100, 0, up_for=1.0 + t) for t in (0.5, 1.0, 1.5)])
+    assert (d.verdict, d.next) == ("wait", "sample")
+    assert v.add_sample(Sample(2.0, RUNNING, "active (running)", 100, 0, up_for=3.0)).next == "probe"
+
+
+def test_up_for_comes_from_the_main_process_start():
+    s = unit_status(parse_systemctl_show((FIXTURES / "show-running-ssh.txt").read_text()))
+    assert sample_from_unit(1.0, s, now_monotonic=s.main_start_monotonic_us / 1e6 + 42.5).up_for == 42.5
+    assert sample_from_unit(1.0, s).up_for is None
