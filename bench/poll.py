@@ -8,7 +8,6 @@ import argparse
 import json
 import signal
 import threading
-import time
 import urllib.request
 
 

@@ -54,8 +54,8 @@ def main():
             for s in sides:
                 vals = [float(r["seconds"]) for r in by_key[(s, n, phase)]]
                 changed = [int(r["changed"]) for r in by_key[(s, n, phase)]]
-                cells.append("-" if not vals else "%.2f (changed %d)" % (statistics.median(vals),
-                                                                        statistics.median(changed)))
+                summary = "%.2f (changed %d)" % (statistics.median(vals), statistics.median(changed)) if vals else "-"
+                cells.append(summary)
             for s in others:
                 ratios = [seconds[(k, s, n, phase)] / seconds[(k, "baseline", n, phase)] for k in runs
                           if (k, s, n, phase) in seconds and (k, "baseline", n, phase) in seconds]
@@ -73,7 +73,7 @@ def main():
     out.append("|---|---|---|---|")
     for s in sides:
         for n in counts:
-            rs = [r for r in by_key[(s, n, "upgrade")]]
+            rs = list(by_key[(s, n, "upgrade")])
             out.append("| %s | %d | %s | %s |" % (
                 s, n, ", ".join("%s [%s]" % (r["failed_requests"], r["failed_by_host"]) for r in rs),
                 ", ".join(r["ok_requests"] for r in rs)))
@@ -84,7 +84,7 @@ def main():
     out.append("|---|---|---|" + "---|" * len(runs))
     for s in sides:
         for n in counts:
-            for phase, _ in PHASES:
+            for phase, _label in PHASES:
                 out.append("| %s | %d | %s | %s |" % (s, n, phase, " | ".join(
                     fmt(seconds.get((k, s, n, phase))) for k in runs)))
     print("\n".join(out))
