@@ -72,11 +72,10 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_account im
 )
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import (
     build_image_path,
-    cmd_escape,
-    quote_arg,
     split_image_path,
 )
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._secrets import mask, shown_argv
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     ServiceOpError,
@@ -87,7 +86,6 @@ from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_op
     stop_service,
 )
 
-MASK = "********"
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 CONFIG_ACTIONS = ("create_directory", "install", "set", "reset", "set_fingerprint", "delete_fingerprint")
 
@@ -155,31 +153,13 @@ class ActionModule(ActionBase):
             result.update(self._run(params, task_vars))
         except AnsibleError as exc:
             raise AnsibleActionFail(self._mask(str(exc)))
-        return self._mask_all(result)
+        return self._mask(result)
 
-    # -- the password never leaves ----------------------------------------------------------
-    def _mask(self, text: str) -> str:
-        secret = self._secret
-        if not secret:
-            return text
-        # As given, as quoted on a command line, and as that is escaped for cmd.exe.
-        quoted = quote_arg(secret)
-        forms = {secret, quoted, cmd_escape("x " + quoted)[2:]}
-        for form in sorted(forms, key=len, reverse=True):
-            text = text.replace(form, MASK)
-        return text
-
-    def _mask_all(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self._mask(value)
-        if isinstance(value, dict):
-            return {key: self._mask_all(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self._mask_all(item) for item in value]
-        return value
+    def _mask(self, value: Any) -> Any:
+        return mask(value, self._secret)
 
     def _shown(self, argv: List[str]) -> str:
-        return " ".join(quote_arg(MASK) if self._secret and a == self._secret else quote_arg(a) for a in argv)
+        return shown_argv(argv, self._secret)
 
     def _fail(self, name: str, what: str) -> AnsibleActionFail:
         return AnsibleActionFail("host %s: service %r: %s" % (self._svcw_host, name, what))

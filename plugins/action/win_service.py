@@ -26,7 +26,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._sc_render impo
 from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError, build_spec, spec_argument_spec
 from ansible_collections.svcwright.services.plugins.module_utils._systemd_plan import Change
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import stored_fingerprint
-from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import cmd_escape, quote_arg
+from ansible_collections.svcwright.services.plugins.plugin_utils._secrets import mask, shown_argv
 from ansible_collections.svcwright.services.plugins.module_utils._win_errors import describe_win32_error
 from ansible_collections.svcwright.services.plugins.module_utils._win_service_plan import (
     WRITE_ACTIONS,
@@ -51,8 +51,6 @@ from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_op
     status_from,
     stop_service,
 )
-
-SCRUBBED = "********"
 
 
 def argument_spec() -> Dict[str, Any]:
@@ -95,31 +93,13 @@ class ActionModule(ActionBase):
         except AnsibleError as exc:
             # A failure's text may quote a command line that carried the password.
             raise AnsibleActionFail(self._scrub(str(exc)))
-        return self._scrub_result(result)
+        return self._scrub(result)
 
-    # -- secrets ----------------------------------------------------------------------------
-    def _scrub(self, text: str) -> str:
-        password = self._password
-        if not password:
-            return text
-        quoted = quote_arg(password)
-        # The argument as written on a command line, and as escaped for cmd.exe.
-        for form in sorted({password, quoted, cmd_escape("x " + quoted)[2:]}, key=len, reverse=True):
-            text = text.replace(form, SCRUBBED)
-        return text
-
-    def _scrub_result(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self._scrub(value)
-        if isinstance(value, dict):
-            return {k: self._scrub_result(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self._scrub_result(v) for v in value]
-        return value
+    def _scrub(self, value: Any) -> Any:
+        return mask(value, self._password)
 
     def _shown(self, argv: List[str]) -> str:
-        return " ".join(quote_arg(SCRUBBED) if a == self._password and self._password else quote_arg(a)
-                        for a in argv)
+        return shown_argv(argv, self._password)
 
     # -- the run ----------------------------------------------------------------------------
     def _fail(self, name: str, what: str) -> AnsibleActionFail:
