@@ -116,10 +116,19 @@ def test_nasty_arguments_are_quoted_exactly():
     assert split_exec(line) == argv
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=30))
+_ENV_REFUSED = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n") + "\x7f\ufffe\uffff\ufdd0"
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters=_ENV_REFUSED, blacklist_categories=("Cs",)), max_size=30))
 def test_environment_values_survive_rendering(value):
     assigned = environment_value("KEY", value)
     assert split_exec(assigned.replace("$", "$$")) == ["KEY=" + value]
+
+
+@pytest.mark.parametrize("value", ["a\rb", "\x00", "bell\x07", "del\x7f", "\ufffe", "\ud800"])
+def test_environment_values_systemd_would_drop_are_refused(value):
+    with pytest.raises(SpecError, match="env value of KEY contains U\\+"):
+        environment_value("KEY", value, "hello")
 
 
 def test_default_unit_is_hardened_and_complete():
