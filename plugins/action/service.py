@@ -15,11 +15,21 @@ from typing import Any, Dict
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.svcwright.services.plugins.module_utils._spec import spec_argument_spec
+from ansible_collections.svcwright.services.plugins.module_utils._spec import (
+    BACKENDS,
+    NSSM,
+    SC,
+    SPEC_KEYS,
+    SYSTEMD,
+    SpecError,
+    build_spec,
+    check_password,
+    spec_argument_spec,
+)
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 
 BACKEND_OPTIONS = ("systemd", "win_service", "win_nssm")
-SPEC_KEYS = tuple(spec_argument_spec())
 
 
 def argument_spec() -> Dict[str, Any]:
@@ -33,6 +43,13 @@ def argument_spec() -> Dict[str, Any]:
         win_nssm=dict(type="dict", default={}),
     )
     return spec
+
+
+def backend_for(windows: bool, windows_manager: str) -> str:
+    """The backend of a host: systemd on Linux, sc or NSSM (per windows_manager) on Windows."""
+    if not windows:
+        return SYSTEMD
+    return NSSM if windows_manager == "nssm" else SC
 
 
 def _without_none(value: Any) -> Any:
@@ -84,38 +101,31 @@ class ActionModule(ActionBase):
         host = task_vars.get("inventory_hostname", "?")
         self._svcw_host = host
         params = validate_args(self, argument_spec(), self._task.args)
-        windows = bool(getattr(self._connection._shell, "_IS_WINDOWS", False))
-        common = _without_none({k: params[k] for k in SPEC_KEYS})
-
-        if windows:
-            backend = "win_nssm" if params["windows_manager"] == "nssm" else "win_service"
-            if params["sockets"]:
-                raise AnsibleActionFail(
-                    "host %s: service %r: sockets (socket activation) exist only on systemd hosts. Remove sockets "
-                    "for Windows hosts (e.g. set it in a group_vars file of the Linux hosts)." % (host, params["name"]))
-            args = dict(common)
-            args.pop("sockets")
-            if params["password"] is not None:
-                args["password"] = params["password"]
-            args.update(params[backend])
-            backend_result = self._run_action(backend, args, task_vars)
-            normalized = _windows_state(backend_result["status"]) if "status" in backend_result else None
-        else:
-            backend = "systemd_unit"
-            if params["password"] is not None:
-                raise AnsibleActionFail("host %s: service %r: password is for Windows accounts; a systemd service "
-                                        "runs as a local account without one. Remove password for Linux hosts."
-                                        % (host, params["name"]))
-            args = dict(common)
+        backend = backend_for(is_windows(self), params["windows_manager"])
+        try:
+            # The whole spec is checked here, for this host's backend, before any host command.
+            build_spec(params, backend)
+            check_password(params["name"], params["password"], backend)
+        except SpecError as exc:
+            raise AnsibleActionFail("host %s: %s" % (host, exc))
+        args = _without_none({k: params[k] for k in SPEC_KEYS})
+        if backend == SYSTEMD:
             if params["restart_triggers"]:
                 args["restart_triggers"] = params["restart_triggers"]
             args.update(params["systemd"])
-            backend_result = self._execute_module(module_name="svcwright.services.systemd_unit", module_args=args,
+            backend_result = self._execute_module(module_name=BACKENDS[backend].module, module_args=args,
                                                   task_vars=task_vars)
             normalized = _systemd_state(backend_result["status"]) if "status" in backend_result else None
+        else:
+            args.pop("sockets")
+            if params["password"] is not None:
+                args["password"] = params["password"]
+            args.update(params["win_nssm" if backend == NSSM else "win_service"])
+            backend_result = self._run_action(BACKENDS[backend].module, args, task_vars)
+            normalized = _windows_state(backend_result["status"]) if "status" in backend_result else None
 
         result.update(backend_result)
-        result["backend"] = backend
+        result["backend"] = BACKENDS[backend].module.rsplit(".", 1)[-1]
         if normalized is not None:
             result["service"] = normalized
         return result
@@ -125,7 +135,7 @@ class ActionModule(ActionBase):
         new_task.args.clear()
         new_task.args.update(args)
         action = self._shared_loader_obj.action_loader.get(
-            "svcwright.services." + backend, task=new_task, connection=self._connection,
+            backend, task=new_task, connection=self._connection,
             play_context=self._play_context, loader=self._loader, templar=self._templar,
             shared_loader_obj=self._shared_loader_obj)
         return action.run(task_vars=task_vars)

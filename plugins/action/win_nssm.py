@@ -44,7 +44,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_render im
     DEFAULT_NSSM_PATH,
     STOP_METHOD_BITS,
     NssmParameters,
-    expansion_warnings,
     image_path_argv,
     install_argv,
     log_directories,
@@ -191,12 +190,12 @@ class ActionModule(ActionBase):
     def _run(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
         name = params["name"]
         try:
-            spec = build_spec(params, windows=True)
+            spec = build_spec(params, backend="nssm")
             opts = nssm_options(name, params)
             desired_params = render_parameters(spec, opts) if spec.state != "absent" else None
         except SpecError as exc:
             raise AnsibleActionFail("host %s: %s" % (self._svcw_host, exc))
-        warnings: List[str] = expansion_warnings(spec) if desired_params is not None else []
+        warnings: List[str] = []
         account = str(desired_params.values["ObjectName"]) if desired_params else "LocalSystem"
         if self._secret and desired_params is not None and not needs_password(account):
             raise self._fail(name, "password is given, but account %s (%s) has none. Nothing was changed. Remove "

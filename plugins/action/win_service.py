@@ -116,7 +116,7 @@ class ActionModule(ActionBase):
     def _run(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
         host = self._svcw_host
         try:
-            spec = build_spec(params, windows=True)
+            spec = build_spec(params, backend="sc")
             opts = WinOptions.from_params(params)
             desired = desired_config(spec, opts) if spec.state != "absent" else None
         except SpecError as exc:

@@ -146,6 +146,7 @@ options:
     description:
       - Drop-in files in C(<unit_dir>/<name>.service.d/), as a dictionary of file names, each a dictionary of
         sections like O(unit_extra). V(.conf) is appended to names without it.
+      - A name is one plain file name (letters, digits, C(_), C(.), C(@), C(-); no C(/), no C(..)).
       - A value of V(null) removes that drop-in. Drop-ins not named here are left alone.
     type: dict
     default: {}
@@ -153,12 +154,15 @@ options:
     description:
       - Files (for example the binary) whose change since the running process started means the service
         must restart. Symbolic links on the path count too, so switching a C(current) link triggers a restart.
+      - Absolute paths, taken literally.
     type: list
-    elements: path
+    elements: str
     default: []
   unit_dir:
-    description: Directory of the unit file.
-    type: path
+    description:
+      - Directory of the unit file, an absolute path (no C(..) step); taken literally (no C(~) or C($VAR)
+        expansion).
+    type: str
     default: /etc/systemd/system
 """
 
@@ -280,15 +284,17 @@ content:
 
 import os
 import pwd
+import re
 import grp
 import shutil
 import socket
 import tempfile
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem, check_line
 from ansible_collections.svcwright.services.plugins.module_utils._spec import (
     SpecError,
     ServiceSpec,
@@ -351,8 +357,8 @@ def argument_spec() -> Dict[str, dict]:
         wanted_by=dict(type="str", default="multi-user.target"),
         unit_extra=dict(type="dict", default={}),
         drop_ins=dict(type="dict", default={}),
-        restart_triggers=dict(type="list", elements="path", default=[]),
-        unit_dir=dict(type="path", default="/etc/systemd/system"),
+        restart_triggers=dict(type="list", elements="str", default=[]),
+        unit_dir=dict(type="str", default="/etc/systemd/system"),
     )
     return spec
 
@@ -383,8 +389,27 @@ def systemd_options(params: dict) -> SystemdOptions:
     )
 
 
-def dropin_file_name(name: str) -> str:
+_DROPIN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]*$")
+
+
+def dropin_file_name(service: str, name: Any) -> str:
+    """The file name of a drop-in: one plain path component, ending in .conf."""
+    if not isinstance(name, str) or not _DROPIN_NAME.match(name) or ".." in name or len(name) > 200:
+        raise SpecError("service %r: drop_ins name %r is not a plain file name. Use letters, digits and '_', '.', "
+                        "'@', '-' (no '/', no '..'), e.g. memory." % (service, name))
     return name if name.endswith(".conf") else name + ".conf"
+
+
+def absolute_path(service: str, key: str, value: str) -> str:
+    """A path option of this module: absolute, one line, no '..' step, taken literally."""
+    try:
+        check_line(value)
+    except ValueProblem as exc:
+        raise SpecError("service %r: %s %s. %s" % (service, key, exc.problem, exc.fix)) from None
+    if not value.startswith("/") or ".." in value.split("/"):
+        raise SpecError("service %r: %s must be an absolute path without '..', got %r. Give the full path, e.g. "
+                        "/etc/systemd/system." % (service, key, value))
+    return value
 
 
 class UnitHost:
@@ -482,6 +507,39 @@ class UnitHost:
             return True
         except KeyError:
             return False
+
+    def check_prerequisites(self, create_account: bool, requires: List[str]) -> None:
+        """What must exist before the unit can work, checked before anything is written: the
+        program (executable), the account (unless this run creates it), the units it depends
+        on. Check mode predicts the failure as a warning, since an earlier task of the same
+        run (shipping the program) may not have happened for real."""
+        spec = self.spec
+        problems = []
+        command = spec.command or ""
+        if not os.path.isfile(command):
+            problems.append("command %s does not exist. Ship the program before this task, or fix command." % command)
+        elif not os.access(command, os.X_OK):
+            problems.append("command %s is not executable. Make it executable (mode 0755)." % command)
+        if spec.account and not create_account and not self.account_exists():
+            problems.append("account %s does not exist. Create it, or set create_account: true." % spec.account)
+        deps = [d if "." in d else d + ".service" for d in spec.dependencies + requires]
+        if deps:
+            _rc, out, _err = self.run(["systemctl", "show", "--property=Id,LoadState", "--"] + deps,
+                                      "cannot read the state of the dependencies")
+            states = re.findall(r"^LoadState=(.*)$", out, re.MULTILINE)
+            missing = [d for d, st in zip(deps, states) if st.strip() in ("not-found", "bad-setting", "error")]
+            if missing:
+                problems.append("dependencies %s do not exist on this host. Install them first, or remove them from "
+                                "dependencies." % ", ".join(missing))
+        if not problems:
+            return
+        if self.module.check_mode:
+            for problem in problems:
+                self.module.warn("host %s: unit %s: %s" % (self.host, self.unit, problem))
+            return
+        self.module.fail_json(msg="host %s: unit %s: nothing was changed: %s" % (self.host, self.unit,
+                                                                                  " ".join(problems)),
+                              unit=self.unit, unit_path=self.unit_path)
 
     def changed_triggers(self, triggers: List[str], status: UnitStatus) -> List[str]:
         if not status.running or status.main_start_monotonic_us <= 0:
@@ -663,19 +721,26 @@ def main() -> None:
     try:
         spec = build_spec(params)
         unit = unit_name(spec.name)
+        unit_dir = absolute_path(spec.name, "unit_dir", params["unit_dir"])
+        triggers = [absolute_path(spec.name, "restart_triggers[%d]" % i, t)
+                    for i, t in enumerate(params["restart_triggers"])]
         opts = systemd_options(params)
         if spec.account is None and params["create_account"]:
             raise SpecError("service %r: create_account is set but account is not. Name the account." % spec.name)
         desired_unit = render_unit(spec, opts) if spec.state != "absent" else None
         desired_socket = render_socket(spec) if spec.state != "absent" else None
-        desired_dropins = {
-            dropin_file_name(n): (render_dropin(body) if body is not None else None)
-            for n, body in (params["drop_ins"] or {}).items()
-        }
+        desired_dropins = {}
+        for n, body in (params["drop_ins"] or {}).items():
+            if body is not None and not isinstance(body, dict):
+                raise SpecError("service %r: drop_ins %s must be a dictionary of sections (e.g. {Service: "
+                                "{MemoryMax: 256M}}) or null to remove it." % (spec.name, n))
+            desired_dropins[dropin_file_name(spec.name, n)] = render_dropin(body) if body is not None else None
     except SpecError as exc:
         module.fail_json(msg="host %s: %s" % (socket.gethostname(), exc))
 
-    host = UnitHost(module, spec, unit, params["unit_dir"], desired_unit, desired_dropins, desired_socket)
+    host = UnitHost(module, spec, unit, unit_dir, desired_unit, desired_dropins, desired_socket)
+    if spec.state != "absent":
+        host.check_prerequisites(params["create_account"], opts.requires)
     status = host.status()
     if spec.state == "absent":
         # Remove every drop-in the task names, whatever its value.
@@ -686,7 +751,7 @@ def main() -> None:
         dropins={n: t for n, t in ((n, host.read(os.path.join(host.dropin_dir, n))) for n in desired_dropins) if t is not None},
         account_exists=host.account_exists(),
         missing_directories=[d for d in log_directories(spec) if not os.path.isdir(d)] if spec.state != "absent" else [],
-        changed_triggers=host.changed_triggers(params["restart_triggers"], status) if spec.state == "started" else [],
+        changed_triggers=host.changed_triggers(triggers, status) if spec.state == "started" else [],
         socket_text=host.read(host.socket_path),
     )
     if observed.socket_text is not None or desired_socket is not None:

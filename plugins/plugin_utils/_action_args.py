@@ -4,8 +4,9 @@
 """Validate an action plugin's task arguments the way AnsibleModule validates a module's."""
 from __future__ import annotations
 
+import datetime
 import json
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -18,11 +19,41 @@ def validate_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[st
     Options marked no_log never appear in an error message: the validator's messages name
     keys, not values. The caller must keep such values out of its results.
     """
+    host = getattr(action, "_svcw_host", "")
+    prefix = "%sinvalid arguments for %s: " % ("host %s: " % host if host else "", action._task.action)
     # Plain JSON types, as a module would receive them: ansible-core hands an action plugin
     # its own tagged subclasses of int, str ..., whose type names would show in messages.
+    unplain = _first_unplain(task_args, "")
+    if unplain is not None:
+        raise AnsibleActionFail(prefix + unplain)
     result = ArgumentSpecValidator(argument_spec, **validator_kwargs).validate(json.loads(json.dumps(task_args)))
     if result.error_messages:
-        host = getattr(action, "_svcw_host", "")
-        raise AnsibleActionFail("%sinvalid arguments for %s: %s" % (
-            "host %s: " % host if host else "", action._task.action, "; ".join(result.error_messages)))
+        raise AnsibleActionFail(prefix + "; ".join(result.error_messages))
     return result.validated_parameters
+
+
+def _first_unplain(value: Any, path: str) -> Optional[str]:
+    """What YAML or a template can produce that a module could not receive faithfully: the
+    problem, with where it is (e.g. ``version``, ``env.RELEASED``, ``args[2]``)."""
+    where = path or "the arguments"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return "%s has the key %r, which is not text. Quote it in YAML." % (where, key)
+            found = _first_unplain(item, "%s.%s" % (path, key) if path else key)
+            if found:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _first_unplain(item, "%s[%d]" % (path, i))
+            if found:
+                return found
+        return None
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return None
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return ("%s is the date %s: YAML reads an unquoted 2024-01-31 as a date, not as text. Quote it (e.g. "
+                "'%s')." % (where, value.isoformat(), value.isoformat()))
+    return "%s is of type %s, which a module cannot receive. Give text, a number, a list or a dictionary." % (
+        where, type(value).__name__)

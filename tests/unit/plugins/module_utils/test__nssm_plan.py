@@ -130,7 +130,7 @@ def desired(state: str = "started", password: Optional[str] = None, update_passw
     params.setdefault("name", NAME)
     params.setdefault("command", EXE)
     params["state"] = state
-    spec = build_spec(params, windows=True)
+    spec = build_spec(params, backend="nssm")
     opts = nssm_options(spec.name, options or {})
     rendered = render_parameters(spec, opts) if state != "absent" else None
     return Desired(spec.name, state, rendered, opts.nssm_path, SHA, password, update_password)

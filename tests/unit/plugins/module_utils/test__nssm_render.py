@@ -14,7 +14,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_render im
     LogRotation,
     NssmOptions,
     effective_parameters,
-    expansion_warnings,
     format_value,
     image_path_argv,
     install_argv,
@@ -40,7 +39,7 @@ NSSM = DEFAULT_NSSM_PATH
 def spec_of(**params: Any):
     params.setdefault("name", NAME)
     params.setdefault("command", EXE)
-    return build_spec(params, windows=True)
+    return build_spec(params, backend="nssm")
 
 
 def render(opts: Dict[str, Any] = None, **params: Any):
@@ -85,7 +84,8 @@ def test_nasty_arguments_are_one_app_parameters_value_that_splits_back() -> None
     assert argv == [NSSM, "set", NAME, "AppParameters", text]
 
 
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\n"),
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp"),
+                                              blacklist_characters="%"),
                         max_size=12), max_size=6))
 def test_any_arguments_without_line_breaks_round_trip(args) -> None:
     p = render(args=args)
@@ -170,11 +170,13 @@ def test_bad_nssm_options_fail_with_the_key(opts: Dict[str, Any], match: str) ->
 
 
 @pytest.mark.parametrize("params,match", [
-    (dict(args=["a\nb"]), r"args\[0\] contains a line break"),
-    (dict(args=["ok", "a\rb"]), r"args\[1\] contains a line break"),
-    (dict(env={"A": "x\ny"}), "env value of A contains a line break"),
-    (dict(dependencies=[" "]), r"dependencies\[0\] is empty"),
-    (dict(restart={"delay": 5e6}), "restart.delay is 5000000.0 seconds, more than NSSM can store"),
+    (dict(args=["a\nb"]), r"args\[0\] contains U\+000A"),
+    (dict(args=["ok", "a\rb"]), r"args\[1\] contains U\+000D"),
+    (dict(env={"A": "x\ny"}), r"env value of A contains U\+000A"),
+    (dict(dependencies=[" "]), r"dependencies\[0\] ' ' is not a Windows service name"),
+    (dict(restart={"delay": 5e6}), "restart.delay must be at most 86400 seconds"),
+    (dict(args=["%TEMP%\\x"]), r"args\[0\] holds %TEMP%, which Windows expands"),
+    (dict(env={"A": "%ProgramData%\\a"}), "env value of A holds %ProgramData%"),
 ])
 def test_what_nssm_cannot_store_fails_with_the_key(params: Dict[str, Any], match: str) -> None:
     with pytest.raises(SpecError, match=match):
@@ -187,19 +189,16 @@ def test_log_rotation_without_file_logs_fails() -> None:
 
 
 def test_command_is_required_and_cannot_hold_a_quote() -> None:
-    spec = build_spec(dict(name=NAME, state="absent"), windows=True)
+    spec = build_spec(dict(name=NAME, state="absent"), backend="nssm")
     with pytest.raises(SpecError, match="command is required"):
         render_parameters(spec, NssmOptions())
     with pytest.raises(SpecError, match="contains a double quote"):
         render(command='C:\\a"b\\x.exe')
 
 
-def test_expansion_warnings_name_the_argument_and_variable() -> None:
-    spec = spec_of(args=["100%", "%TEMP%\\x", "50% and 60%"], env={"A": "%ProgramData%\\a", "B": "5%"})
-    warnings = expansion_warnings(spec)
-    assert len(warnings) == 2
-    assert "args[1] holds %TEMP%" in warnings[0]
-    assert "env value of A holds %ProgramData%" in warnings[1]
+def test_single_percent_signs_are_kept() -> None:
+    spec = spec_of(args=["100%", "50% and 60%"], env={"B": "5%"})
+    assert spec.args == ["100%", "50% and 60%"] and spec.env == {"B": "5%"}
 
 
 def test_set_argv_resets_defaults_and_passes_lists_and_exit_codes() -> None:

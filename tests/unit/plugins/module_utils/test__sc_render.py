@@ -34,7 +34,7 @@ NAME = "SvcwTest [abc]"
 def spec(**kw):
     params = dict(name=NAME, command=EXE, args=["-service", "-name", NAME], restart={}, logs={})
     params.update(kw)
-    return build_spec(params, windows=True)
+    return build_spec(params, backend="sc")
 
 
 def config(opts=None, **kw):
@@ -60,7 +60,7 @@ def test_program_path_is_quoted_even_without_spaces():
 
 
 def test_args_reach_the_program_verbatim():
-    args = ['a b', 'q"uote', 'trail\\', '', '%PATH%', 'ünï']
+    args = ['a b', 'q"uote', 'trail\\', '', '100%', '%PATH', 'ünï']
     cfg = config(args=args)
     parsed = split_image_path(cfg.image_path)
     assert parsed.quoted and parsed.exe == EXE and parsed.args == args
@@ -78,13 +78,14 @@ def test_account_is_written_in_its_canonical_form(account, canonical):
 
 
 @pytest.mark.parametrize("kw,match", [
-    (dict(env={"A": "b"}), "env is not supported by the Service Control Manager. Use svcwright.services.win_nssm"),
-    (dict(working_dir="C:\\work"), "working_dir is not supported .*win_nssm"),
-    (dict(logs={"stdout": "C:\\logs\\out.log"}), "logs cannot be redirected .*win_nssm"),
-    (dict(sockets=["8080"]), "sockets cannot be opened .* bind its address itself"),
-    (dict(dependencies=["a/b"]), r"dependencies\[0\] is 'a/b'"),
+    (dict(env={"A": "b"}), "env is not supported by svcwright.services.win_service: the Service Control Manager.*"
+                           "windows_manager: nssm"),
+    (dict(working_dir="C:\\work"), "working_dir is not supported .*windows_manager: nssm"),
+    (dict(logs={"stdout": "C:\\logs\\out.log"}), "logs is not supported .*windows_manager: nssm"),
+    (dict(sockets=["8080"]), "sockets is not supported .* bind its address itself"),
+    (dict(dependencies=["a/b"]), r"dependencies\[0\] 'a/b' is not a Windows service name"),
     (dict(dependencies=[" Tcpip"]), r"dependencies\[0\]"),
-    (dict(command="C:\\a\"b.exe"), "cannot be written as a service command line"),
+    (dict(command="C:\\a\"b.exe"), "contains a double quote"),
 ])
 def test_what_the_scm_cannot_do_is_refused_with_the_way_out(kw, match):
     with pytest.raises(SpecError, match=match):

@@ -83,7 +83,7 @@ def wine_reads(registry: str = WINE_KEY, fingerprint: str = WINE_NO_KEY) -> Dict
 def desired(name=NAME, opts: Optional[WinOptions] = None, **kw):
     params = dict(name=name, command=EXE, args=WINE_ARGS, restart={}, logs={})
     params.update(kw)
-    return desired_config(build_spec(params, windows=True), opts or WinOptions())
+    return desired_config(build_spec(params, backend="sc"), opts or WinOptions())
 
 
 def actions(plan):
@@ -166,7 +166,7 @@ def vuln_desired(opts: Optional[WinOptions] = None, **kw):
     params = dict(name="VulnService", command=VULN_EXE, args=[], start_mode="manual", description="Demo",
                   restart={"policy": "never"}, logs={})
     params.update(kw)
-    return desired_config(build_spec(params, windows=True), opts or WinOptions())
+    return desired_config(build_spec(params, backend="sc"), opts or WinOptions())
 
 
 def test_real_windows_service_is_read_from_sc():
@@ -207,7 +207,7 @@ def test_unquoted_path_with_spaces_is_warned_about_and_quoted():
     reads["qdescription"] = (0, VULN_DESCRIPTION.replace("VulnService", "IVPN Client"))
     obs = observe("IVPN Client", status(fixture("sc-query/vulnservice-query-running.txt")), reads)
     want = desired_config(build_spec(dict(name="IVPN Client", command="C:\\Program Files\\IVPN Client\\IVPN Service.exe",
-                                          description="Demo", restart={"policy": "never"}, logs={}), windows=True),
+                                          description="Demo", restart={"policy": "never"}, logs={}), backend="sc"),
                           WinOptions())
     plan = plan_changes(want, "started", obs)
     assert actions(plan) == [("config", "binPath="), ("restart", "IVPN Client")]
@@ -224,7 +224,7 @@ def test_dependencies_compare_without_order_or_case():
     want = desired_config(build_spec(dict(name="Apache2.4", command="C:\\XAMPP\\apache\\bin\\httpd.exe",
                                           args=["-k", "runservice"], dependencies=["afd", "TCPIP"],
                                           description="Demo", restart={"policy": "never"}, logs={}),
-                                     windows=True), WinOptions())
+                                     backend="sc"), WinOptions())
     assert plan_changes(want, "started", obs).changes == []
     want_less = dataclasses.replace(want, dependencies=())
     plan = plan_changes(want_less, "started", obs)
@@ -241,9 +241,9 @@ def test_delayed_start_is_read_from_qc():
     params = dict(name="sense", command="C:\\Program Files\\Windows Defender Advanced Threat Protection\\MsSense.exe",
                   display_name="Windows Defender Advanced Threat Protection Service", description="Demo",
                   restart={"policy": "never"}, logs={})
-    delayed = desired_config(build_spec(dict(params, start_mode="delayed"), windows=True), WinOptions())
+    delayed = desired_config(build_spec(dict(params, start_mode="delayed"), backend="sc"), WinOptions())
     assert plan_changes(delayed, "started", obs).changes == []
-    auto = desired_config(build_spec(params, windows=True), WinOptions())
+    auto = desired_config(build_spec(params, backend="sc"), WinOptions())
     plan = plan_changes(auto, "started", obs)
     assert [c.describe() for c in plan.changes] == ["config start= (start mode is delayed, want auto)"]
 
@@ -505,7 +505,7 @@ def test_gmsa_and_virtual_accounts_need_no_password():
 
 def plan_account(account: str) -> str:
     return desired_config(build_spec(dict(name="x", command=VULN_EXE, account=account, restart={}, logs={}),
-                                     windows=True), WinOptions()).account
+                                     backend="sc"), WinOptions()).account
 
 
 @pytest.mark.parametrize("account,password,obs,match", [
