@@ -38,18 +38,27 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     certutil,
     check_base,
     check_dest_name,
+    check_keep,
+    check_service,
     check_sha256,
+    check_version,
     incoming_name,
     parse_certutil,
     parse_windows_inspect,
     plan_release,
     win_path,
     windows_apply_argvs,
+    windows_created,
     windows_inspect_argvs,
+    windows_mkdir_argvs,
     windows_readback,
     windows_readback_argvs,
     windows_restore_argvs,
+    windows_unmake_argvs,
 )
+from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
+from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem
+from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
@@ -67,8 +76,17 @@ STOP_DEADLINE_S = 120.0
 
 
 def sha256_of(path: str) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:
+        raise ReleaseError("src: cannot read %s on the controller: %s. Make it readable by the user running "
+                           "Ansible." % (path, exc.strerror or exc))
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _shown(argv: List[str]) -> str:
@@ -94,29 +112,63 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         self._task_vars = task_vars
         self._svcw_host = task_vars.get("inventory_hostname", "")
-        params = validate_args(self, RELEASE_OPTIONS, self._task.args,
-                               required_if=REQUIRED_IF + [["state", "present", ["src"]], ["state", "active", ["src"]]])
-        windows = bool(getattr(self._connection._shell, "_IS_WINDOWS", False))
+        windows = is_windows(self)
+        self._windows = windows
+        raw = self._task.args
+        # Everything knowable is checked here, before the first command on the host.
         try:
-            self._params = params
+            args = plain_options(RELEASE_OPTIONS, raw)
+        except OptionProblem as exc:
+            raise AnsibleActionFail(self._label(raw.get("base"), raw.get("version")) + str(exc))
+        params = validate_args(self, RELEASE_OPTIONS, args,
+                               required_if=REQUIRED_IF + [["state", "present", ["src"]], ["state", "active", ["src"]]])
+        self._params = params
+        label = self._label(params["base"], params["version"])
+        try:
             self._base = check_base(params["base"], windows)
+            version = check_version(params["version"]) if params["version"] is not None else None
             src = params["src"]
-            dest_name = params["dest_name"] or (os.path.basename(src) if src else None)
-            self._dest_name = check_dest_name(dest_name, windows) if dest_name else None
+            if params["dest_name"]:
+                self._dest_name: Optional[str] = check_dest_name(params["dest_name"], windows)
+            elif src:
+                self._dest_name = check_dest_name(os.path.basename(src), windows,
+                                                  "dest_name (the file name of src, as none is given)")
+            else:
+                self._dest_name = None
+            keep = check_keep(params["keep"])
+            service = check_service(params["service"]) if windows and params["service"] is not None else None
+            declared = check_sha256(params["sha256"]) if params["sha256"] is not None else None
             self._local: Optional[str] = None
             sha256 = None
             if params["state"] in ("present", "active"):
-                sha256 = check_sha256(params["sha256"]) if params["sha256"] else sha256_of(self._local_src())
-            self._request = Request(params["state"], params["version"], self._dest_name, sha256, params["keep"],
-                                    params["service"] if windows else None)
+                local = self._local_src()
+                sha256 = sha256_of(local)
+                if declared is not None and declared != sha256:
+                    raise ReleaseError(
+                        "sha256: the task declares %s, but src %s has sha256 %s. Give the checksum of this file, or "
+                        "the file of this checksum. Nothing was sent to the host." % (declared, local, sha256))
+            self._request = Request(params["state"], version, self._dest_name, sha256, keep, service)
             result.update(self._run_windows() if windows else self._run_linux())
         except ReleaseError as exc:
-            raise AnsibleActionFail("host %s: release under %s: %s" % (self._svcw_host, params["base"], exc))
+            raise AnsibleActionFail(label + str(exc))
         if sha256 is not None:
             result["sha256"] = sha256
         sep = "\\" if windows else "/"
         result["path"] = sep.join([self._base, "current"] + ([self._dest_name] if self._dest_name else []))
         return result
+
+    def _label(self, base: Any, version: Any) -> str:
+        """``host H: release V under B: `` with what of V and B is valid."""
+        text = "host %s: release" % self._svcw_host
+        for check, value, fmt in ((check_version, version, " %s"), (lambda v: check_base(v, self._windows), base,
+                                                                     " under %s")):
+            if value is None:
+                continue
+            try:
+                text += fmt % check(value)
+            except (ReleaseError, ValueProblem, TypeError):
+                continue
+        return text + ": "
 
     def _local_src(self) -> str:
         """The artifact on the controller, looked up like copy's src; found once per task."""
@@ -125,9 +177,11 @@ class ActionModule(ActionBase):
             try:
                 local = self._find_needle("files", src)
             except AnsibleError as exc:
-                raise ReleaseError("src %s: %s" % (src, exc))
+                raise ReleaseError("src: %s is not on the controller (%s). Give the path of the built artifact."
+                                   % (src, _first_line(exc)))
             if not os.path.isfile(local):
-                raise ReleaseError("src %s is not a file on the controller" % local)
+                raise ReleaseError("src: %s is not a file on the controller. Give the path of the built artifact."
+                                   % local)
             self._local = local
         return self._local
 
@@ -144,7 +198,7 @@ class ActionModule(ActionBase):
     def _module(self, **extra: Any) -> Dict[str, Any]:
         req = self._request
         args = dict(base=self._base, version=req.version, dest_name=self._dest_name, sha256=req.sha256,
-                    state=req.state, keep=req.keep)
+                    state=req.state, keep=req.keep, _host=self._svcw_host)
         args.update(extra)
         res = self._execute_module(module_name=MODULE, module_args=args, task_vars=self._task_vars)
         if res.get("failed"):
@@ -157,7 +211,7 @@ class ActionModule(ActionBase):
             final = first
             upload_dir = first.get("upload_dir")
             if upload_dir:
-                final = self._upload_and_finish(upload_dir)
+                final = self._upload_and_finish(upload_dir, list(first.get("created_dirs") or []))
         except _ModuleFailed as exc:
             return exc.result
         before, after = Summary(**first["before"]), Summary(**final["after"])
@@ -168,29 +222,44 @@ class ActionModule(ActionBase):
             out["warnings"] = list(dict.fromkeys((first.get("warnings") or []) + (final.get("warnings") or [])))
         return out
 
-    def _upload_and_finish(self, upload_dir: str) -> Dict[str, Any]:
+    def _upload_and_finish(self, upload_dir: str, created: List[str]) -> Dict[str, Any]:
         local = self._local_src()
         incoming = upload_dir.rstrip("/").rsplit("/", 1)[-1]
+        finish = dict(_incoming=incoming, _created=created)
         if getattr(self._connection, "become", None) is None:
-            self._put(local, upload_dir + "/" + (self._dest_name or ""), upload_dir)
-            return self._module(_incoming=incoming)
+            self._put(local, upload_dir + "/" + (self._dest_name or ""), upload_dir, finish)
+            return self._module(**finish)
         # The connecting user may not write where the become user made the upload directory:
         # go through Ansible's temporary directory, which the module copies from.
         tmpdir = self._connection._shell.tmpdir or self._make_tmp_path()
         remote = self._connection._shell.join_path(tmpdir, "release-artifact")
-        self._put(local, remote, upload_dir)
-        self._fixup_perms2((tmpdir, remote))
+        finish["_upload_src"] = remote
         try:
-            return self._module(_incoming=incoming, _upload_src=remote)
+            self._put(local, remote, upload_dir, finish)
+            return self._module(**finish)
         finally:
             self._remove_tmp_path(tmpdir)
 
-    def _put(self, local: str, remote: str, upload_dir: str) -> None:
+    def _put(self, local: str, remote: str, upload_dir: str, finish: Dict[str, Any]) -> None:
         try:
             self._transfer_file(local, remote)
         except AnsibleError as exc:
-            raise ReleaseError("the upload of %s to %s failed: %s. The incomplete upload directory %s is deleted by "
-                               "a later run once it is an hour old." % (local, remote, exc, upload_dir))
+            # The module's second run finds the upload missing or incomplete and removes it,
+            # with the directories made for it.
+            try:
+                self._module(**finish)
+                cleaned = "The upload directory %s was not used: the host is as it was." % upload_dir
+            except _ModuleFailed as failed:
+                msg = str(failed.result.get("msg", ""))
+                cleaned = ("The upload directory %s was deleted: nothing was shipped or activated." % upload_dir
+                           if "upload was deleted" in msg else
+                           "Removing the upload directory %s failed too (%s); a later run deletes it once it is an "
+                           "hour old." % (upload_dir, msg.strip() or "no message"))
+            except AnsibleError as again:
+                cleaned = ("The host could not be reached to delete the upload directory %s (%s); a later run "
+                           "deletes it once it is an hour old." % (upload_dir, _first_line(again)))
+            raise ReleaseError("the upload of %s to %s failed: %s. %s"
+                               % (local, remote, _first_line(exc), cleaned))
 
     # -- Windows ------------------------------------------------------------------------------------
     def _run_windows(self) -> Dict[str, Any]:
@@ -248,17 +317,18 @@ class ActionModule(ActionBase):
         base = self._base
         releases = win_path(base, "releases")
         incoming = None
+        created: List[str] = []
         if plan.ship is not None:
             incoming = incoming_name(plan.ship, now, secrets.token_hex(4))
-            self._ship_windows(runner, incoming)
+            created = self._ship_windows(runner, incoming)
         stopped = any(c.action == "stop_service" for c in plan.changes)
         if stopped:
             try:
                 stop_service(runner, req.service or "", STOP_DEADLINE_S)
             except ServiceOpError as exc:
                 if incoming is not None:
-                    runner.run([builtin("rmdir", "/s", "/q", win_path(releases, incoming))])
-                raise ReleaseError("%s\nNothing was activated." % exc)
+                    runner.run(windows_unmake_argvs(base, incoming, created))
+                raise ReleaseError("%s\nNothing was shipped or activated." % exc)
         argvs = windows_apply_argvs(base, plan, incoming, secrets.token_hex(4))
         results = runner.run(argvs + windows_readback_argvs(base))
         got = windows_readback([(r.rc, r.output) for r in results[-2:]])
@@ -280,26 +350,39 @@ class ActionModule(ActionBase):
             self._warn("could not remove %s from %s (a file in use?); the next run tries again:\n%s"
                        % (", ".join(left), releases, _failed_output(results)))
 
-    def _ship_windows(self, runner: WinRunner, incoming: str) -> None:
-        """Upload into a directory of its own and check the checksum there."""
+    def _ship_windows(self, runner: WinRunner, incoming: str) -> List[str]:
+        """Upload into a directory of its own and check the checksum there; return the
+        directories made for it. A refused upload is removed with them."""
         req = self._request
-        directory = win_path(self._base, "releases", incoming)
+        base = self._base
+        directory = win_path(base, "releases", incoming)
         remote = win_path(directory, self._dest_name or "")
-        res = runner.run([builtin("mkdir", directory)])
-        if res[0].rc != 0:
-            raise self._fail_windows("cannot create the upload directory %s." % directory, res)
+        res = runner.run(windows_mkdir_argvs(base, incoming))
+        created = windows_created(base, [(r.rc, r.output) for r in res[:-1]])
+        if res[-1].rc != 0:
+            runner.run(windows_unmake_argvs(base, incoming, created))
+            raise self._fail_windows("cannot create the upload directory %s. Nothing was shipped or activated."
+                                     % directory, res[-1:])
         try:
             runner.put_file(self._local_src(), remote)
             got = parse_certutil(runner.run_one(certutil(remote)).output) or self._hash_by_fetching(runner, remote)
         except (AnsibleError, ReleaseError) as exc:
-            runner.run([builtin("rmdir", "/s", "/q", directory)])
+            self._unmake_windows(runner, incoming, created)
             raise ReleaseError("the upload of %s to %s failed: %s. Nothing was shipped or activated, and the upload "
-                               "was deleted." % (self._local_src(), remote, exc))
+                               "was deleted." % (self._local_src(), remote, _first_line(exc)))
         if got != req.sha256:
-            runner.run([builtin("rmdir", "/s", "/q", directory)])
-            raise ReleaseError("the uploaded %s has sha256 %s, but %s was expected. The artifact is not the one the "
-                               "task declares (check sha256 and src), or the upload was corrupted. Nothing was "
-                               "shipped or activated, and the upload was deleted." % (remote, got, req.sha256))
+            self._unmake_windows(runner, incoming, created)
+            raise ReleaseError("the uploaded %s has sha256 %s, but %s was expected: the upload was corrupted on the "
+                               "way. Nothing was shipped or activated, and the upload was deleted. Run the task "
+                               "again." % (remote, got, req.sha256))
+        return created
+
+    def _unmake_windows(self, runner: WinRunner, incoming: str, created: List[str]) -> None:
+        try:
+            runner.run(windows_unmake_argvs(self._base, incoming, created))
+        except AnsibleError as exc:
+            self._warn("could not delete the refused upload %s (%s); a later run deletes it once it is an hour old"
+                       % (win_path(self._base, "releases", incoming), _first_line(exc)))
 
     def _warn(self, text: str) -> None:
         display.warning("host %s: release under %s: %s" % (self._svcw_host, self._base, text))

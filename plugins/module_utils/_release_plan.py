@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ._systemd_plan import Change
+from ._values import ValueProblem, check_line, path_component, scalar_text, whole_number
 from ._win_cmdline import quote_arg
 
 STATES = ("present", "active", "rolled_back", "absent")
@@ -48,12 +49,8 @@ INCOMING_MAX_AGE = 3600
 ORDER_LIMIT = 50
 STATE_FORMAT = 1
 
-_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*\Z")
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}\Z")
 _INCOMING = re.compile(r"\.incoming-(.+)-(\d{1,12})-([0-9a-f]{8})\Z")
-_WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + ["com%d" % i for i in range(1, 10)]
-                              + ["lpt%d" % i for i in range(1, 10)])
-_WINDOWS_BAD_CHARS = re.compile(r'[<>:"|?*%\x00-\x1f]')
 
 
 # The task's options, shared by the action plugin (which validates them) and the module
@@ -81,89 +78,123 @@ class ReleaseError(Exception):
 
 # -- validation -------------------------------------------------------------------------------
 
-def check_version(version: Optional[str], what: str = "version") -> str:
-    """A release name: one directory name, the same on every platform."""
-    if not version:
-        raise ReleaseError("%s is empty: name the release, e.g. 1.4.2 or 20240611T101500Z" % what)
-    if "/" in version or "\\" in version:
-        raise ReleaseError("%s %r contains a path separator: a release name is one directory name, "
-                           "e.g. 1.4.2" % (what, version))
-    if ".." in version:
-        raise ReleaseError("%s %r contains '..': use another release name, e.g. 1.4.2" % (what, version))
-    if len(version) > 100:
-        raise ReleaseError("%s %r is longer than 100 characters" % (what, version))
-    if not _VERSION.match(version):
-        # A narrow set: the name is also a Windows directory name and a word on a cmd.exe line.
-        raise ReleaseError("%s %r may contain only letters, digits, '.', '_', '+' and '-', and must start "
-                           "with a letter or digit" % (what, version))
-    if version.endswith("."):
-        raise ReleaseError("%s %r ends with '.', which Windows drops from directory names" % (what, version))
-    if version.split(".")[0].lower() in _WINDOWS_RESERVED:
-        raise ReleaseError("%s %r is a reserved device name on Windows: use another release name" % (what, version))
-    return version
+def _keyed(key: str, exc: ValueProblem) -> ReleaseError:
+    return ReleaseError("%s: %s. %s" % (key, exc.problem, exc.fix))
 
 
-def check_dest_name(name: Optional[str], windows: bool) -> str:
-    """The artifact's file name inside a release."""
-    if not name:
-        raise ReleaseError("dest_name is empty: give the file name the artifact has inside the release")
-    if "/" in name or "\\" in name or name in (".", ".."):
-        raise ReleaseError("dest_name %r must be a plain file name, without a directory" % name)
-    if "\0" in name:
-        raise ReleaseError("dest_name %r contains a NUL character" % name)
-    if name.startswith(".svcwright") or name.startswith(INCOMING_PREFIX):
-        raise ReleaseError("dest_name %r is a name the release layout uses itself: rename the file" % name)
-    if windows:
-        if _WINDOWS_BAD_CHARS.search(name):
-            # '%' is legal in a Windows file name, but cmd.exe would expand it in the commands
-            # that move and hash the file.
-            raise ReleaseError("dest_name %r contains a character that cannot be used on Windows here "
-                               "(one of < > : \" | ? * %% or a control character)" % name)
-        if name[-1] in ". ":
-            raise ReleaseError("dest_name %r ends with a dot or a space, which Windows drops" % name)
-        if name.split(".")[0].lower() in _WINDOWS_RESERVED:
-            raise ReleaseError("dest_name %r is a reserved device name on Windows" % name)
-    return name
+def check_version(version: object, what: str = "version") -> str:
+    """A release name: one directory name, the same on every platform (and a word on a
+    cmd.exe line, so the narrow set of :func:`path_component`)."""
+    if version is None or version == "":
+        raise ReleaseError("%s: is empty. Name the release, e.g. 1.4.2 or 20240611T101500Z." % what)
+    try:
+        text = scalar_text(version)
+    except ValueProblem as exc:
+        raise _keyed(what, exc) from None
+    if "/" in text or "\\" in text:
+        raise ReleaseError("%s: %r contains a path separator. A release name is one directory name, e.g. 1.4.2."
+                           % (what, text))
+    if ".." in text:
+        raise ReleaseError("%s: %r contains '..'. Use another release name, e.g. 1.4.2." % (what, text))
+    try:
+        path_component(text)
+    except ValueProblem as exc:
+        raise _keyed(what, exc) from None
+    if text.endswith("."):
+        raise ReleaseError("%s: %r ends with '.', which Windows drops from directory names. Use another release "
+                           "name." % (what, text))
+    return text
 
 
-def check_sha256(value: str) -> str:
-    value = value.strip()
-    if value.lower().startswith("sha256:"):
-        value = value[len("sha256:"):]
-    if not _SHA256.match(value):
-        raise ReleaseError("sha256 %r is not a SHA-256 checksum (64 hexadecimal digits)" % value)
-    return value.lower()
+def check_dest_name(name: object, windows: bool, what: str = "dest_name") -> str:
+    """The artifact's file name inside a release: one path component."""
+    if name is None or name == "":
+        raise ReleaseError("%s: is empty. Give the file name the artifact has inside the release, e.g. hello%s."
+                           % (what, ".exe" if windows else ""))
+    try:
+        text = scalar_text(name)
+        if "/" in text or "\\" in text:
+            raise ValueProblem("%r contains a path separator" % text,
+                               "Give a plain file name, without a directory, e.g. hello%s." % (".exe" if windows else ""))
+        path_component(text)
+    except ValueProblem as exc:
+        raise _keyed(what, exc) from None
+    if text.startswith(".svcwright") or text.startswith(INCOMING_PREFIX):
+        raise ReleaseError("%s: %r is a name the release layout uses itself. Rename the file." % (what, text))
+    if windows and text.endswith("."):
+        raise ReleaseError("%s: %r ends with a dot, which Windows drops. Rename the file." % (what, text))
+    return text
 
 
-def check_base(base: Optional[str], windows: bool) -> str:
+def check_sha256(value: object) -> str:
+    try:
+        text = scalar_text(value).strip()
+    except ValueProblem as exc:
+        raise _keyed("sha256", exc) from None
+    if text.lower().startswith("sha256:"):
+        text = text[len("sha256:"):]
+    if not _SHA256.match(text):
+        raise ReleaseError("sha256: %r is not a SHA-256 checksum. Give its 64 hexadecimal digits (sha256sum FILE "
+                           "prints them)." % text)
+    return text.lower()
+
+
+def check_keep(value: object) -> int:
+    try:
+        return whole_number(value, minimum=1)
+    except ValueProblem as exc:
+        raise ReleaseError("keep: %s. Keep at least 1 release, e.g. keep: 5." % exc.problem) from None
+
+
+def check_service(value: object) -> str:
+    """The Windows service stopped for an activation: a name for sc.exe."""
+    try:
+        text = check_line(scalar_text(value))
+    except ValueProblem as exc:
+        raise _keyed("service", exc) from None
+    if not text.strip() or '"' in text or "%" in text or "/" in text or "\\" in text:
+        raise ReleaseError("service: %r is not a Windows service name. Give the service's name (not its display "
+                           "name), e.g. hello." % text)
+    return text
+
+
+def check_base(base: object, windows: bool) -> str:
     """The install root, normalized: no trailing separator; on Windows backslashes."""
-    if not base:
-        raise ReleaseError("base is empty: give the install root, e.g. /opt/hello or C:\\Program Files\\hello")
+    if base is None or base == "":
+        raise ReleaseError("base: is empty. Give the install root, e.g. %s."
+                           % ("C:\\Program Files\\hello" if windows else "/opt/hello"))
+    try:
+        text = check_line(scalar_text(base))
+    except ValueProblem as exc:
+        raise _keyed("base", exc) from None
     if windows:
-        path = base.replace("/", "\\")
+        path = text.replace("/", "\\")
         if not re.match(r"[A-Za-z]:\\", path):
-            raise ReleaseError("base %r must be an absolute Windows path with a drive, e.g. C:\\Program Files\\hello"
-                               % base)
+            raise ReleaseError("base: %r is not an absolute Windows path. Give it with a drive, e.g. "
+                               "C:\\Program Files\\hello." % text)
         path = path[:3] + "\\".join(p for p in path[3:].split("\\") if p)
         parts = path[3:].split("\\")
         if not parts[0]:
-            raise ReleaseError("base %r is a drive root: give a directory of its own" % base)
+            raise ReleaseError("base: %r is a drive root. Give a directory of its own, e.g. C:\\Program Files\\hello."
+                               % text)
         if any(p in (".", "..") for p in parts):
-            raise ReleaseError("base %r contains '.' or '..': give the path without them" % base)
-        if re.search(r'["%\x00-\x1f<>|?*]', path[2:]):
-            # '%' is legal in a directory name, but cmd.exe would expand it (see check_dest_name).
-            raise ReleaseError("base %r contains a character that cannot be used on Windows here "
-                               "(one of \" %% < > | ? * or a control character)" % base)
+            raise ReleaseError("base: %r contains '.' or '..'. Give the path without them." % text)
+        if re.search(r'["%<>|?*:]', path[2:]):
+            # '%' is legal in a directory name, but cmd.exe would expand it in the commands
+            # that move and hash the files.
+            raise ReleaseError("base: %r contains a character that cannot be used on Windows here (one of "
+                               "\" %% < > | ? * :). Choose another directory." % text)
+        if any(p[-1] in ". " for p in parts):
+            raise ReleaseError("base: %r has a directory name ending with a dot or a space, which Windows drops. "
+                               "Give the path without them." % text)
         return path
-    if not base.startswith("/"):
-        raise ReleaseError("base %r must be an absolute path, e.g. /opt/hello" % base)
-    parts = [p for p in base.split("/") if p]
+    if not text.startswith("/"):
+        raise ReleaseError("base: %r is not an absolute path. Give it from the root, e.g. /opt/hello." % text)
+    parts = [p for p in text.split("/") if p]
     if not parts:
-        raise ReleaseError("base must not be /: give a directory of its own, e.g. /opt/hello")
+        raise ReleaseError("base: must not be /. Give a directory of its own, e.g. /opt/hello.")
     if any(p in (".", "..") for p in parts):
-        raise ReleaseError("base %r contains '.' or '..': give the path without them" % base)
-    if "\0" in base:
-        raise ReleaseError("base %r contains a NUL character" % base)
+        raise ReleaseError("base: %r contains '.' or '..'. Give the path without them." % text)
     return "/" + "/".join(parts)
 
 
@@ -702,3 +733,36 @@ def windows_restore_argvs(base: str, old: str) -> List[List[str]]:
     """Put the old active release back into ``current`` after a swap that moved it out but
     could not move the new one in."""
     return [_move_dir(win_path(base, "releases", old), win_path(base, "current"))]
+
+
+# An upload creates what is missing of base\releases (cmd's mkdir makes every missing parent);
+# a refused upload removes what it created, so a refusal leaves the host as it was.
+EXISTS_WORD = "svcwright-exists"
+
+
+def windows_ship_dirs(base: str) -> List[str]:
+    """The directories an upload into ``base\\releases`` needs, outermost first: base's
+    parents below the drive root, base, and releases."""
+    parts = base[3:].split("\\")
+    return [base[:3] + "\\".join(parts[:i]) for i in range(1, len(parts) + 1)] + [win_path(base, "releases")]
+
+
+def windows_mkdir_argvs(base: str, incoming: str) -> List[List[str]]:
+    """Which of :func:`windows_ship_dirs` exist, then the upload directory made; read the
+    results but the last with :func:`windows_created`."""
+    return ([builtin("if", "exist", d, "echo", EXISTS_WORD) for d in windows_ship_dirs(base)]
+            + [builtin("mkdir", win_path(base, "releases", incoming))])
+
+
+def windows_created(base: str, results: Sequence[Tuple[int, str]]) -> List[str]:
+    """The directories the upload's mkdir made, outermost first. A check that did not answer
+    counts as existing: removing an empty directory that was there would change the host."""
+    return [d for d, (rc, output) in zip(windows_ship_dirs(base), results) if rc == 0 and EXISTS_WORD not in output]
+
+
+def windows_unmake_argvs(base: str, incoming: str, created: Sequence[str]) -> List[List[str]]:
+    """Remove a refused upload and the directories made for it, innermost first. ``rmdir``
+    without /s removes only an empty directory: one something else wrote into meanwhile stays."""
+    return ([builtin("rmdir", "/s", "/q", win_path(base, "releases", incoming))]
+            + [builtin("rmdir", d) for d in reversed(created)])
+

@@ -119,6 +119,16 @@ options:
       - Internal, set by the action plugin with C(become) (where in Ansible's temporary directory the upload
         went). Tasks cannot set it.
     type: str
+  _created:
+    description:
+      - Internal, set by the action plugin between its two module runs (the directories the first run made for
+        the upload, removed again when the upload is refused). Tasks cannot set it.
+    type: list
+    elements: str
+  _host:
+    description:
+      - Internal, set by the action plugin (the host's inventory name, for messages). Tasks cannot set it.
+    type: str
 notes:
   - Round trips on Windows, where every step is a batch of commands sent at once. Nothing to change, one.
     Shipping adds three (create the upload directory, upload, checksum), activation one more (move and read
@@ -246,7 +256,7 @@ import shutil
 import socket
 import tempfile
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -261,6 +271,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     Request,
     check_base,
     check_dest_name,
+    check_keep,
     check_sha256,
     check_version,
     decode_state_json,
@@ -277,7 +288,8 @@ def argument_spec() -> Dict[str, dict]:
     spec = {k: dict(v) for k, v in RELEASE_OPTIONS.items()}
     # Set by the action plugin: the upload directory of this run (its second module run),
     # and, with become, where in Ansible's temporary directory the upload went.
-    spec.update(_incoming=dict(type="str"), _upload_src=dict(type="str"))
+    spec.update(_incoming=dict(type="str"), _upload_src=dict(type="str"), _created=dict(type="list", elements="str"),
+                _host=dict(type="str"))
     return spec
 
 
@@ -293,17 +305,17 @@ def fsync_dir(path: str) -> None:
 class ReleaseHost:
     """The release layout under ``base`` on this host: read it, change it."""
 
-    def __init__(self, module: AnsibleModule, base: str) -> None:
+    def __init__(self, module: AnsibleModule, base: str, label: str) -> None:
         self.module = module
         self.base = base
+        self.label = label
         self.releases_dir = os.path.join(base, "releases")
         self.current = os.path.join(base, "current")
         self.state_file = os.path.join(base, STATE_FILE_LINUX)
-        self.host = socket.gethostname()
         self.warnings: List[str] = []
 
     def fail(self, what: str, **extra: object) -> None:
-        self.module.fail_json(msg="host %s: release under %s: %s" % (self.host, self.base, what), **extra)
+        self.module.fail_json(msg="%s: %s" % (self.label, what), **extra)
 
     # -- reads ----------------------------------------------------------------------------------
     def active(self, releases: List[str]) -> Optional[str]:
@@ -351,26 +363,59 @@ class ReleaseHost:
         return state
 
     # -- writes ---------------------------------------------------------------------------------
-    def make_incoming(self, version: str) -> str:
-        os.makedirs(self.releases_dir, mode=0o755, exist_ok=True)
+    def make_incoming(self, version: str) -> Tuple[str, List[str]]:
+        """The upload directory of this run, and the directories made for it (outermost first)."""
+        created = make_dirs(self.releases_dir)
         name = incoming_name(version, time.time(), secrets.token_hex(4))
-        os.mkdir(os.path.join(self.releases_dir, name), 0o755)
-        return name
+        try:
+            os.mkdir(os.path.join(self.releases_dir, name), 0o755)
+        except OSError:
+            self.abandon(None, created)
+            raise
+        return name, created
 
-    def ship(self, version: str, dest_name: str, sha256: str, incoming: str, upload_src: Optional[str]) -> None:
+    def own_dirs(self, created: Sequence[str]) -> List[str]:
+        """Of the directories a first run says it made, those it can have made: base, its
+        parents, and releases."""
+        allowed = {self.releases_dir, self.base}
+        parent = self.base
+        while os.path.dirname(parent) != parent:
+            parent = os.path.dirname(parent)
+            allowed.add(parent)
+        return [d for d in created if d in allowed and d != "/"]
+
+    def abandon(self, incoming: Optional[str], created: Sequence[str]) -> None:
+        """Remove a refused upload and the directories made for it, innermost first;
+        rmdir removes a directory only while it is empty."""
+        if incoming is not None:
+            shutil.rmtree(os.path.join(self.releases_dir, incoming), ignore_errors=True)
+        for directory in reversed(self.own_dirs(created)):
+            try:
+                os.rmdir(directory)
+            except OSError:
+                pass
+
+    def ship(self, version: str, dest_name: str, sha256: str, incoming: str, upload_src: Optional[str],
+             created: Sequence[str]) -> None:
         directory = os.path.join(self.releases_dir, incoming)
         path = os.path.join(directory, dest_name)
-        if upload_src:
-            shutil.copyfile(upload_src, path)
-        if not os.path.isfile(path):
-            self.fail("the upload of %s did not arrive in %s" % (dest_name, directory))
-        got = self.module.sha256(path)
+        try:
+            if upload_src:
+                shutil.copyfile(upload_src, path)
+            got = self.module.sha256(path) if os.path.isfile(path) else None
+        except OSError as exc:
+            self.abandon(incoming, created)
+            self.fail("the upload of %s could not be read (%s). Nothing was shipped or activated, and the upload was "
+                      "deleted. Run the task again." % (dest_name, exc.strerror or exc))
+        if got is None:
+            self.abandon(incoming, created)
+            self.fail("the upload of %s did not arrive in %s. Nothing was shipped or activated, and the upload was "
+                      "deleted. Run the task again." % (dest_name, directory))
         if got != sha256:
-            shutil.rmtree(directory, ignore_errors=True)
-            self.fail("the uploaded %s has sha256 %s, but %s was expected. The artifact is not the one the task "
-                      "declares (check sha256 and src), or the upload was corrupted. Nothing was shipped or "
-                      "activated, and the upload was deleted." % (dest_name, got, sha256),
-                      expected_sha256=sha256, uploaded_sha256=got)
+            self.abandon(incoming, created)
+            self.fail("the uploaded %s has sha256 %s, but %s was expected: the upload was incomplete or corrupted. "
+                      "Nothing was shipped or activated, and the upload was deleted. Run the task again."
+                      % (dest_name, got, sha256), expected_sha256=sha256, uploaded_sha256=got)
         os.chmod(path, 0o755)
         with open(path, "rb") as f:
             os.fsync(f.fileno())
@@ -411,26 +456,55 @@ class ReleaseHost:
         shutil.rmtree(path)
 
 
+def make_dirs(path: str) -> List[str]:
+    """``mkdir -p``, returning the directories it made, outermost first."""
+    missing = []
+    while not os.path.isdir(path) and os.path.dirname(path) != path:
+        missing.append(path)
+        path = os.path.dirname(path)
+    created: List[str] = []
+    try:
+        for directory in reversed(missing):
+            try:
+                os.mkdir(directory, 0o755)
+            except FileExistsError:
+                continue
+            created.append(directory)
+    except OSError:
+        for directory in reversed(created):
+            os.rmdir(directory)
+        raise
+    return created
+
+
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), required_if=REQUIRED_IF, supports_check_mode=True)
     params = module.params
-    host = socket.gethostname()
+    label = "host %s: release%s under %s" % (params["_host"] or socket.gethostname(),
+                                             " " + params["version"] if params["version"] else "", params["base"])
+    incoming = params["_incoming"]
+    created = params["_created"] or []
+    rel: Optional[ReleaseHost] = None
     try:
         base = check_base(params["base"], windows=False)
+        rel = ReleaseHost(module, base, label)
         dest_name = check_dest_name(params["dest_name"], windows=False) if params["dest_name"] else None
         sha256 = check_sha256(params["sha256"]) if params["sha256"] else None
-        request = Request(params["state"], params["version"], dest_name, sha256, params["keep"], None)
+        version = check_version(params["version"]) if params["version"] is not None else None
+        request = Request(params["state"], version, dest_name, sha256, check_keep(params["keep"]), None)
         if request.state in ("present", "active") and (sha256 is None or dest_name is None):
             raise ReleaseError("sha256 and dest_name are needed to ship (the action plugin passes them)")
-        incoming = params["_incoming"]
         if incoming is not None and (incoming_created(incoming) is None
                                      or not incoming.startswith(".incoming-%s-" % request.version)):
-            raise ReleaseError("internal error: %r is not an upload directory of release %s" % (incoming, request.version))
-        rel = ReleaseHost(module, base)
+            incoming = None
+            raise ReleaseError("internal error: %r is not an upload directory of release %s"
+                               % (params["_incoming"], request.version))
         state = rel.inspect(request.version, dest_name)
         plan = plan_release(state, request, time.time(), ours=incoming)
     except (ReleaseError, OSError) as exc:
-        module.fail_json(msg="host %s: release under %s: %s" % (host, params["base"], exc))
+        if rel is not None and incoming is not None:
+            rel.abandon(incoming, created)
+        module.fail_json(msg="%s: %s" % (label, exc))
 
     result: Dict[str, object] = dict(
         changed=bool(plan.changes),
@@ -449,24 +523,25 @@ def main() -> None:
     if module.check_mode or not plan.changes:
         if incoming is not None:
             # Another run shipped the same release meanwhile: ours is not needed.
-            shutil.rmtree(os.path.join(rel.releases_dir, incoming), ignore_errors=True)
+            rel.abandon(incoming, created)
         module.exit_json(**result)
     if plan.ship is not None and incoming is None:
         # First of two runs: the action uploads into this directory, then runs the module again.
         try:
-            result["upload_dir"] = os.path.join(rel.releases_dir, rel.make_incoming(plan.ship))
+            name, made = rel.make_incoming(plan.ship)
         except OSError as exc:
-            rel.fail("cannot create the upload directory in %s: %s" % (rel.releases_dir, exc))
+            rel.fail("cannot create the upload directory in %s: %s. Nothing was changed." % (rel.releases_dir, exc))
+        result.update(upload_dir=os.path.join(rel.releases_dir, name), created_dirs=made)
         module.exit_json(**result)
 
     token = secrets.token_hex(4)
     done: List[str] = []
     try:
         if plan.ship is not None:
-            rel.ship(plan.ship, dest_name or "", sha256 or "", incoming or "", params["_upload_src"])
+            rel.ship(plan.ship, dest_name or "", sha256 or "", incoming or "", params["_upload_src"], created)
             done.append("ship " + plan.ship)
         elif incoming is not None:
-            shutil.rmtree(os.path.join(rel.releases_dir, incoming), ignore_errors=True)
+            rel.abandon(incoming, created)
         # Recorded before `current` switches; should the switch not happen, the record's
         # `before` part still describes the host.
         rel.write_state(plan)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime
 from typing import List, Optional
 
 import pytest
 
 from ansible_collections.svcwright.services.plugins.module_utils._release_plan import (
+    EXISTS_WORD,
     INCOMING_MAX_AGE,
     HostState,
     Moment,
@@ -15,6 +17,8 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     builtin,
     check_base,
     check_dest_name,
+    check_keep,
+    check_service,
     check_sha256,
     check_version,
     decode_state_json,
@@ -29,8 +33,12 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     plan_release,
     stale_leftovers,
     windows_apply_argvs,
+    windows_created,
     windows_inspect_argvs,
+    windows_mkdir_argvs,
     windows_readback,
+    windows_ship_dirs,
+    windows_unmake_argvs,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import join_args, split_args
 
@@ -57,53 +65,81 @@ def actions(plan) -> List[tuple]:
 
 # -- validation -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("version", ["1.0.0", "20240611T101500Z", "v2.1.0-rc.1+build.7", "A_b"])
-def test_good_versions(version):
-    assert check_version(version) == version
+@pytest.mark.parametrize("version, expected", [
+    ("1.0.0", "1.0.0"), ("20240611T101500Z", "20240611T101500Z"), ("v2.1.0-rc.1+build.7", "v2.1.0-rc.1+build.7"),
+    ("A_b", "A_b"), (2, "2"),
+])
+def test_good_versions(version, expected):
+    assert check_version(version) == expected
 
 
 @pytest.mark.parametrize("version, error", [
-    ("", "empty"),
-    (None, "empty"),
+    ("", "version: is empty"),
+    (None, "version: is empty"),
     ("1.0/2", "path separator"),
     ("..\\x", "path separator"),
     ("1..2", "'..'"),
-    (".hidden", "must start with a letter or digit"),
-    ("1.0 beta", "may contain only"),
-    ("1.0%x", "may contain only"),
+    (".hidden", "not a single plain file name"),
+    ("1.0 beta", "not a single plain file name"),
+    ("1.0%x", "not a single plain file name"),
     ("1.0.", "ends with '.'"),
     ("con", "reserved device name"),
     ("NUL.1", "reserved device name"),
-    ("x" * 101, "longer than 100"),
+    ("x" * 101, "at most 100 characters"),
+    ("1.0\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ("1.0\n", "LINE FEED"),
+    (datetime.date(2024, 1, 31), "got the date 2024-01-31 (YAML reads an unquoted 2024-01-31 as a date). "
+                                 "Quote it in YAML (e.g. '2024-01-31')"),
+    (1.1, "got the number 1.1"),
+    (True, "got the boolean True"),
 ])
 def test_bad_versions(version, error):
-    with pytest.raises(ReleaseError, match=error.replace("(", "\\(").replace(".", "\\.")):
+    with pytest.raises(ReleaseError) as exc:
         check_version(version)
+    assert str(exc.value).startswith("version: ")
+    assert error in str(exc.value)
 
 
 @pytest.mark.parametrize("name, windows, error", [
     ("", False, "empty"),
-    ("bin/hello", False, "plain file name"),
+    ("bin/hello", False, "path separator"),
+    ("bin\\hello.exe", True, "path separator"),
     ("..", False, "plain file name"),
-    (".svcwright-version", False, "layout uses itself"),
-    ("hello%1.exe", True, "cannot be used on Windows"),
-    ("hello.exe ", True, "ends with a dot or a space"),
+    (".svcwright-version", False, "plain file name"),
+    ("hello%1.exe", True, "plain file name"),
+    ("hello world (x64).exe", True, "plain file name"),
+    ("hello:1", False, "plain file name"),
+    ("hello.", True, "ends with a dot"),
     ("aux.exe", True, "reserved device name"),
+    ("hello\u200b", False, "U+200B (ZERO WIDTH SPACE)"),
 ])
 def test_bad_dest_names(name, windows, error):
-    with pytest.raises(ReleaseError, match=error):
+    with pytest.raises(ReleaseError, match="^dest_name: ") as exc:
         check_dest_name(name, windows)
+    assert error in str(exc.value)
 
 
 def test_dest_names_allowed():
-    assert check_dest_name("hello world (x64).exe", True) == "hello world (x64).exe"
-    assert check_dest_name("hello:1", False) == "hello:1"
+    assert check_dest_name("hello.exe", True) == "hello.exe"
+    assert check_dest_name("hello-1.0.0+linux_amd64", False) == "hello-1.0.0+linux_amd64"
 
 
 def test_sha256_is_normalized_and_checked():
     assert check_sha256("  SHA256:" + "AB" * 32) == "ab" * 32
-    with pytest.raises(ReleaseError, match="64 hexadecimal digits"):
+    assert check_sha256(int("1" * 64)) == "1" * 64
+    with pytest.raises(ReleaseError, match="^sha256: 'abc' is not a SHA-256 checksum. Give its 64 hexadecimal"):
         check_sha256("abc")
+
+
+@pytest.mark.parametrize("keep, error", [
+    (0, "between 1 and"), (-1, "between 1 and"), (1.5, "got 1.5"), (float("inf"), "got inf"), (True, "boolean"),
+    ("many", "got str 'many'"),
+])
+def test_keep_is_a_whole_number_of_at_least_one(keep, error):
+    with pytest.raises(ReleaseError, match="^keep: must be") as exc:
+        check_keep(keep)
+    assert error in str(exc.value) and "Keep at least 1 release" in str(exc.value)
+    assert check_keep("3") == 3 and check_keep(2.0) == 2
 
 
 @pytest.mark.parametrize("base, windows, expected", [
@@ -117,17 +153,51 @@ def test_base_is_normalized(base, windows, expected):
 
 
 @pytest.mark.parametrize("base, windows, error", [
-    ("opt/hello", False, "absolute"),
+    ("opt/hello", False, "not an absolute path"),
     ("/", False, "must not be /"),
     ("/opt/../etc", False, "'..'"),
-    ("hello", True, "drive"),
+    ("/opt/hel\u202elo", False, "U+202E"),
+    ("/opt/hello\n", False, "LINE FEED"),
+    ("hello", True, "not an absolute Windows path"),
     ("C:\\", True, "drive root"),
     ("C:\\a%PATH%", True, "cannot be used on Windows"),
     ("C:\\a\\..\\b", True, "'..'"),
+    ("C:\\a\tb", True, "TAB"),
+    ("C:\\a.\\b", True, "ending with a dot"),
+    (datetime.date(2024, 1, 1), False, "got the date"),
 ])
 def test_bad_bases(base, windows, error):
-    with pytest.raises(ReleaseError, match=error):
+    with pytest.raises(ReleaseError, match="^base: ") as exc:
         check_base(base, windows)
+    assert error in str(exc.value)
+
+
+def test_service_names():
+    assert check_service("SvcwRel") == "SvcwRel"
+    for bad, error in (("", "not a Windows service name"), ("a%b", "not a Windows service name"),
+                       ("a\nb", "LINE FEED"), (False, "boolean")):
+        with pytest.raises(ReleaseError, match="^service: ") as exc:
+            check_service(bad)
+        assert error in str(exc.value)
+
+
+# -- refused uploads on Windows ------------------------------------------------------------------
+
+def test_windows_ship_dirs_are_every_level_an_upload_may_create():
+    assert windows_ship_dirs("C:\\a b\\[c]") == ["C:\\a b", "C:\\a b\\[c]", "C:\\a b\\[c]\\releases"]
+
+
+def test_windows_upload_removes_only_what_it_created_innermost_first():
+    argvs = windows_mkdir_argvs("C:\\a b\\c", ".incoming-1.0.0-1-abcdef01")
+    assert argvs[-1] == builtin("mkdir", "C:\\a b\\c\\releases\\.incoming-1.0.0-1-abcdef01")
+    assert [a[-4:] for a in argvs[:-1]] == [["exist", d, "echo", EXISTS_WORD] for d in windows_ship_dirs("C:\\a b\\c")]
+    # C:\a b existed; c and releases were made; a check that failed counts as existing.
+    created = windows_created("C:\\a b\\c", [(0, EXISTS_WORD + "\n"), (0, ""), (0, "")])
+    assert created == ["C:\\a b\\c", "C:\\a b\\c\\releases"]
+    assert windows_created("C:\\a b\\c", [(0, EXISTS_WORD), (1, ""), (0, "")]) == ["C:\\a b\\c\\releases"]
+    unmake = windows_unmake_argvs("C:\\a b\\c", ".incoming-1.0.0-1-abcdef01", created)
+    assert unmake == [builtin("rmdir", "/s", "/q", "C:\\a b\\c\\releases\\.incoming-1.0.0-1-abcdef01"),
+                      builtin("rmdir", "C:\\a b\\c\\releases"), builtin("rmdir", "C:\\a b\\c")]
 
 
 # -- shipping and activation ------------------------------------------------------------------
