@@ -55,7 +55,8 @@ HARDENING_PRESET: Tuple[Tuple[str, str], ...] = (
     ("SystemCallErrorNumber", "EPERM"),
 )
 
-_UNIT_NAME = re.compile(r"^[A-Za-z0-9:_.\\@-]+$")
+# A backslash only as systemd's own \xNN escape (unit names are read with escapes kept).
+_UNIT_NAME = re.compile(r"^(?:[A-Za-z0-9:_.@-]|\\x[0-9a-f]{2})+$")
 # The service's own name is also a StateDirectory= word and a SyslogIdentifier=: no
 # backslash (systemd would read it as an escape there), no leading '.' or '-'.
 _SERVICE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9:_.@-]*$")
