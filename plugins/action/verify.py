@@ -30,6 +30,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._reg_output imp
     ServiceRegistryConfig,
     parse_service_key,
 )
+from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
 from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError
 from ansible_collections.svcwright.services.plugins.module_utils._systemd_parse import (
     parse_systemctl_show,
@@ -39,6 +40,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._systemd_render
 from ansible_collections.svcwright.services.plugins.module_utils._verify import (
     READ_LIMIT,
     UNREADABLE,
+    OPTION_RULES,
     Evidence,
     ProbeResult,
     ProbeSpec,
@@ -61,9 +63,11 @@ from ansible_collections.svcwright.services.plugins.module_utils._verify import 
     systemctl_show_command,
     tcp_result,
 )
+from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem, check_line
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import ps_single_quote, split_image_path
 from ansible_collections.svcwright.services.plugins.module_utils._win_text import WinOutputParseError
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     ServiceOpError,
@@ -139,18 +143,33 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         self._svcw_host = task_vars.get("inventory_hostname", "")
-        params = validate_args(self, argument_spec(), self._task.args)
+        windows = is_windows(self)
+        # Every value is checked here, before any waiting or command on the host.
         try:
-            opts = options_from_params(params)
+            args = plain_options(argument_spec(), self._task.args, OPTION_RULES)
+        except OptionProblem as exc:
+            raise AnsibleActionFail("%s%s" % (self._label(self._task.args.get("name")), exc))
+        params = validate_args(self, argument_spec(), args)
+        try:
+            opts = options_from_params(params, windows)
         except VerifyError as exc:
-            raise AnsibleActionFail("host %s: invalid options for service %r: %s"
-                                    % (self._svcw_host, params["name"], exc))
+            raise AnsibleActionFail("%s%s" % (self._label(params.get("name")), exc))
         self._t0 = time.monotonic()
-        if getattr(self._connection._shell, "_IS_WINDOWS", False):
+        if windows:
             result.update(self._windows(opts, task_vars))
         else:
             result.update(self._linux(params, opts, task_vars))
         return result
+
+    def _label(self, name: Any) -> str:
+        """``host H: service 'N': invalid options: `` (the name when it is one line of text)."""
+        shown = ""
+        if isinstance(name, (str, int)) and not isinstance(name, bool):
+            try:
+                shown = " %r" % check_line(str(name))
+            except ValueProblem:
+                pass
+        return "host %s: service%s: invalid options: " % (self._svcw_host, shown)
 
     def _clock(self) -> float:
         return time.monotonic() - self._t0
@@ -169,7 +188,7 @@ class ActionModule(ActionBase):
     # -- Linux --------------------------------------------------------------------------------
     def _linux(self, params: Dict[str, Any], opts: VerifyOptions, task_vars: Dict[str, Any]) -> Dict[str, Any]:
         from_controller = opts.probe.enabled and opts.probe.where == "controller"
-        args = dict(params)
+        args = dict(params, _host=self._svcw_host)
         if from_controller:
             args["probe"] = None
         elif opts.probe.enabled:

@@ -34,11 +34,13 @@ import shlex
 import socket
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ._sc_output import ScServiceStatus
+from ._values import ValueProblem, check_line, scalar_text, seconds, whole_number
 from ._systemd_parse import SHOW_PROPERTIES, UnitStatus
 from ._win_errors import describe_win32_error
 
@@ -136,38 +138,99 @@ class VerifyOptions:
     log_lines: int = 30
 
 
+# The longest verification and the longest single probe attempt that make sense in one task.
+MAX_DEADLINE = 24 * 3600.0
+MAX_ATTEMPT = 3600.0
+
+
 def _fail(key: str, problem: str, fix: str) -> VerifyError:
     return VerifyError("%s: %s.%s" % (key, problem, " " + fix if fix else ""))
 
 
-def options_from_params(params: Dict[str, Any]) -> VerifyOptions:
-    """Check what the argument spec cannot: relations between options, URL, regex, ranges."""
-    name = params["name"]
-    if not name or not name.strip():
-        raise _fail("name", "is empty", "Give the service's name.")
-    deadline = float(params["deadline"])
-    if deadline <= 0:
-        raise _fail("deadline", "must be more than 0 seconds, got %g" % deadline, "Give the seconds the whole "
-                    "verification may take.")
+def _checked(key: str, rule: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return rule(value)
+    except ValueProblem as exc:
+        raise _fail(key, exc.problem, exc.fix) from None
+
+
+def _argv(value: Any) -> List[str]:
+    """A probe command: a list of words, each a string (a templated integer as its digits)."""
+    if not isinstance(value, (list, tuple)):
+        raise ValueProblem("must be a list, one item per argument, got %s" % (
+            "the text %r" % value if isinstance(value, str) else type(value).__name__),
+            "Write it as a list, e.g. [/usr/local/bin/check, --quick]: no shell splits it.")
+    words = []
+    for i, word in enumerate(value):
+        try:
+            text = scalar_text(word)
+            if "\0" in text:
+                raise ValueProblem("contains U+0000 (NUL)", "Remove it: no program can receive it.")
+        except ValueProblem as exc:
+            raise ValueProblem("item %d %s" % (i + 1, exc.problem), exc.fix) from None
+        words.append(text)
+    return words
+
+
+def _statuses(value: Any) -> List[int]:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    try:
+        return [whole_number(s, 100, 599) for s in items]
+    except ValueProblem as exc:
+        raise ValueProblem(exc.problem + " (an HTTP status code)", "Use codes from 100 to 599, e.g. [200, 204].") from None
+
+
+# The value rules of the options, by dotted name: plain_options applies them to the task's
+# arguments before the argument spec sees them, and options_from_params again to what the
+# module receives.
+OPTION_RULES: Dict[str, Callable[[Any], Any]] = {
+    "deadline": lambda v: seconds(v, 0.0, False, MAX_DEADLINE),
+    "running_timeout": lambda v: seconds(v, 0.0, False, MAX_DEADLINE),
+    "stable_for": lambda v: seconds(v, 0.0, True, MAX_DEADLINE),
+    "probe.timeout": lambda v: seconds(v, 0.0, False, MAX_ATTEMPT),
+    "probe.interval": lambda v: seconds(v, 0.0, False, MAX_ATTEMPT),
+    "probe.port": lambda v: whole_number(v, 1, 65535),
+    "probe.expect_status": _statuses,
+    "probe.command": _argv,
+    "log_lines": lambda v: whole_number(v, 1, 1000),
+}
+
+
+def _text(key: str, value: Any, what: str) -> str:
+    """One visible line of text, not empty."""
+    text = _checked(key, lambda v: check_line(scalar_text(v)), value)
+    if not text.strip():
+        raise _fail(key, "is empty", "Give %s." % what)
+    return text
+
+
+def options_from_params(params: Dict[str, Any], windows: bool = False) -> VerifyOptions:
+    """Every value by its rule, then what the argument spec cannot check: relations between
+    options, the URL, the regex."""
+    name = _text("name", params.get("name"), "the service's name")
+    deadline = _checked("deadline", OPTION_RULES["deadline"], params.get("deadline"))
     running_timeout = params.get("running_timeout")
-    running_timeout = deadline if running_timeout is None else float(running_timeout)
-    if not 0 < running_timeout <= deadline:
-        raise _fail("running_timeout", "must be more than 0 and at most deadline (%g), got %g"
-                    % (deadline, running_timeout), "Raise deadline, or lower running_timeout.")
-    stable_for = float(params["stable_for"])
-    if not 0 <= stable_for < deadline:
-        raise _fail("stable_for", "must be at least 0 and less than deadline (%g), got %g" % (deadline, stable_for),
-                    "The service must have time to stay up (and be probed) within the deadline: raise deadline.")
-    log_lines = int(params["log_lines"])
-    if not 1 <= log_lines <= 1000:
-        raise _fail("log_lines", "must be 1 to 1000, got %d" % log_lines, "")
+    running_timeout = deadline if running_timeout is None else _checked(
+        "running_timeout", OPTION_RULES["running_timeout"], running_timeout)
+    if running_timeout > deadline:
+        raise _fail("running_timeout", "must be at most deadline (%g), got %g" % (deadline, running_timeout),
+                    "Raise deadline, or lower running_timeout.")
+    stable_for = _checked("stable_for", OPTION_RULES["stable_for"], params.get("stable_for"))
+    if stable_for >= deadline:
+        raise _fail("stable_for", "must be less than deadline (%g), got %g" % (deadline, stable_for),
+                    "The service must have time to stay up (and be probed) within the deadline: raise deadline, or "
+                    "lower stable_for.")
+    log_lines = _checked("log_lines", OPTION_RULES["log_lines"], params.get("log_lines"))
+    logs = params.get("logs") or []
+    if isinstance(logs, str):
+        logs = [logs]
     return VerifyOptions(
         name=name,
         deadline=deadline,
         running_timeout=running_timeout,
         stable_for=stable_for,
-        probe=probe_from_params(params.get("probe")),
-        logs=tuple(p for p in (params.get("logs") or []) if p),
+        probe=probe_from_params(params.get("probe"), windows),
+        logs=tuple(_text("logs", p, "the path of a log file") for p in logs if p),
         log_lines=log_lines,
     )
 
@@ -176,48 +239,79 @@ def options_from_params(params: Dict[str, Any]) -> VerifyOptions:
 _MAIN_KEY = {"http": "url", "tcp": "port", "command": "command"}
 
 
-def probe_from_params(probe: Optional[Dict[str, Any]]) -> ProbeSpec:
+def check_url(url: Any) -> str:
+    """An http(s) URL with a host, one line, no spaces: what a probe can request as written."""
+    text = _text("probe.url", url, "the full URL, e.g. http://127.0.0.1:8080/health")
+    if re.search(r"\s", text):
+        raise _fail("probe.url", "%r contains a space" % text, "Write it as %20 (or + in a query).")
+    try:
+        parts = urllib.parse.urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise _fail("probe.url", "%r is not a valid URL (%s)" % (text, exc),
+                    "Give the full URL, e.g. http://127.0.0.1:8080/health.") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise _fail("probe.url", "%r is not an http:// or https:// URL" % text,
+                    "Give the full URL, e.g. http://127.0.0.1:8080/health.")
+    if not parts.hostname:
+        raise _fail("probe.url", "%r has no host" % text, "Give the full URL, e.g. http://127.0.0.1:8080/health.")
+    if port == 0:
+        raise _fail("probe.url", "%r has port 0" % text, "Give the port the service listens on (1 to 65535).")
+    return text
+
+
+def probe_from_params(probe: Optional[Dict[str, Any]], windows: bool = False) -> ProbeSpec:
     if not probe or probe.get("type") in (None, "none"):
         return ProbeSpec()
     kind = probe["type"]
-    expect = tuple(int(s) for s in (probe.get("expect_status") or [200]))
-    bad = [s for s in expect if not 100 <= s <= 599]
-    if bad:
-        raise _fail("probe.expect_status", "%s is not an HTTP status code" % bad[0], "Use codes from 100 to 599.")
+    expect = tuple(_checked("probe.expect_status", _statuses, probe.get("expect_status") or [200]))
     regex = probe.get("body_regex")
     if regex is not None:
+        regex = _checked("probe.body_regex", scalar_text, regex)
         try:
             re.compile(regex)
         except re.error as exc:
             raise _fail("probe.body_regex", "%r is not a valid regular expression (%s)" % (regex, exc),
                         "Use Python re syntax; it is searched anywhere in the body or output.")
-    timeout = float(probe.get("timeout") or 0)
-    interval = float(probe.get("interval") or 0)
-    if timeout <= 0 or interval <= 0:
-        raise _fail("probe.timeout" if timeout <= 0 else "probe.interval", "must be more than 0 seconds", "")
+    timeout = _checked("probe.timeout", OPTION_RULES["probe.timeout"], probe.get("timeout"))
+    interval = _checked("probe.interval", OPTION_RULES["probe.interval"], probe.get("interval"))
     url = probe.get("url") or ""
     port = probe.get("port") or 0
-    command = tuple(probe.get("command") or ())
+    command = tuple(_checked("probe.command", _argv, probe.get("command") or []))
+    host = probe.get("host")
     if kind == "http":
-        if not re.match(r"^https?://[^/\s]+", url):
-            raise _fail("probe.url", "%r is not an http:// or https:// URL" % url if url else "is required for an "
-                        "http probe", "Give the full URL, e.g. http://127.0.0.1:8080/health.")
+        if not url:
+            raise _fail("probe.url", "is required for an http probe",
+                        "Give the full URL, e.g. http://127.0.0.1:8080/health.")
+        url = check_url(url)
     elif kind == "tcp":
-        if not 1 <= port <= 65535:
-            raise _fail("probe.port", "is required for a tcp probe (1 to 65535)" if not port
-                        else "%d is not a TCP port" % port, "Give the port the service listens on.")
-        if not probe.get("host"):
-            raise _fail("probe.host", "is empty", "Give a host name or address, e.g. 127.0.0.1.")
+        if not port:
+            raise _fail("probe.port", "is required for a tcp probe (1 to 65535)", "Give the port the service listens on.")
+        port = _checked("probe.port", OPTION_RULES["probe.port"], port)
+        host = _text("probe.host", host, "a host name or address, e.g. 127.0.0.1")
+        if re.search(r"\s", host):
+            raise _fail("probe.host", "%r contains a space" % host, "Give a host name or address, e.g. 127.0.0.1.")
     elif kind == "command":
         if not command or not command[0]:
             raise _fail("probe.command", "is required for a command probe", "Give the argv as a list, e.g. "
                         "[/usr/local/bin/check, --quick]; it passes when it exits 0.")
+        if windows:
+            # On Windows the command runs through the connection's shell, as one command line.
+            for i, word in enumerate(command):
+                _checked("probe.command", lambda w: _item(i, w), word)
     ignored = [k for k, v in (("url", url), ("port", port), ("command", command)) if v and k != _MAIN_KEY[kind]]
     if ignored:
         raise _fail("probe.%s" % ignored[0], "does not apply to a %s probe" % kind,
                     "Remove it, or set probe.type to the probe you mean.")
-    return ProbeSpec(type=kind, url=url, expect_status=expect, body_regex=regex, host=probe.get("host") or "",
+    return ProbeSpec(type=kind, url=url, expect_status=expect, body_regex=regex, host=host or "",
                      port=port, command=command, timeout=timeout, interval=interval, where=probe.get("from"))
+
+
+def _item(i: int, word: str) -> str:
+    try:
+        return check_line(word)
+    except ValueProblem as exc:
+        raise ValueProblem("item %d %s" % (i + 1, exc.problem), exc.fix) from None
 
 
 # ---------------------------------------------------------------------------------------

@@ -168,6 +168,10 @@ options:
     description: How many lines of the journal and of each log file are shown (1 to 1000).
     type: int
     default: 30
+  _host:
+    description:
+      - Internal, set by the action plugin (the host's inventory name, for messages). Tasks cannot set it.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -377,13 +381,14 @@ ENVIRON = {"LC_ALL": "C", "SYSTEMD_PAGER": "", "SYSTEMD_COLORS": "0"}
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    host = socket.gethostname()
+    # The action plugin passes the host's inventory name, for messages.
+    module = AnsibleModule(argument_spec=dict(argument_spec(), _host=dict(type="str")), supports_check_mode=True)
+    host = module.params["_host"] or socket.gethostname()
     try:
         opts = options_from_params(module.params)
         unit = unit_name(opts.name)
     except (VerifyError, SpecError) as exc:
-        module.fail_json(msg="host %s: invalid options for service %r: %s" % (host, module.params["name"], exc))
+        module.fail_json(msg="host %s: service %r: invalid options: %s" % (host, module.params["name"], exc))
 
     started_at = time.time()
     t0 = time.monotonic()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import http.server
 import os
 import socket
@@ -15,8 +16,12 @@ from ansible_collections.svcwright.services.plugins.module_utils._systemd_parse 
     parse_systemctl_show,
     unit_status,
 )
+from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
 from ansible_collections.svcwright.services.plugins.module_utils._verify import (
     ABSENT,
+    MAX_ATTEMPT,
+    MAX_DEADLINE,
+    OPTION_RULES,
     RESTARTING,
     RUNNING,
     STARTING,
@@ -29,6 +34,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._verify import 
     Verification,
     VerifyError,
     VerifyOptions,
+    argument_spec,
     command_result,
     drive,
     failure_message,
@@ -101,24 +107,81 @@ def test_probe_options_are_kept():
 
 
 @pytest.mark.parametrize("kw, message", [
-    (dict(deadline=0.0), "deadline: must be more than 0 seconds"),
-    (dict(deadline=5.0, running_timeout=6.0), "running_timeout: must be more than 0 and at most deadline (5)"),
-    (dict(deadline=5.0, stable_for=5.0), "stable_for: must be at least 0 and less than deadline (5)"),
-    (dict(log_lines=0), "log_lines: must be 1 to 1000"),
+    (dict(deadline=0.0), "deadline: must be > 0 seconds, got 0. Give a larger value."),
+    (dict(deadline=float("inf")), "deadline: must be a finite number of seconds, got inf. Give seconds, e.g. 30 (YAML "
+                                  "reads .inf and .nan as special numbers)."),
+    (dict(deadline=float("nan")), "deadline: must be a finite number of seconds, got nan"),
+    (dict(deadline=True), "deadline: must be a number of seconds, got bool True"),
+    (dict(deadline=MAX_DEADLINE + 1), "deadline: must be at most 86400 seconds"),
+    (dict(stable_for=-1), "stable_for: must be >= 0 seconds, got -1"),
+    (dict(stable_for=float("inf")), "stable_for: must be a finite number of seconds, got inf"),
+    (dict(running_timeout=float("-inf")), "running_timeout: must be a finite number of seconds"),
+    (dict(deadline=5.0, running_timeout=6.0), "running_timeout: must be at most deadline (5), got 6. Raise deadline"),
+    (dict(deadline=5.0, stable_for=5.0), "stable_for: must be less than deadline (5), got 5. The service must have "
+                                         "time to stay up"),
+    (dict(deadline=5.0, stable_for=30.0), "stable_for: must be less than deadline (5), got 30."),
+    (dict(log_lines=0), "log_lines: must be between 1 and 1000, got 0"),
+    (dict(name=""), "name: is empty. Give the service's name."),
+    (dict(name="hel\nlo"), "name: contains U+000A (LINE FEED)"),
+    (dict(name=datetime.date(2024, 1, 31)), "name: must be a string, got the date 2024-01-31"),
+    (dict(logs=["/var/log/a\u202e.log"]), "logs: contains U+202E (RIGHT-TO-LEFT OVERRIDE)"),
     (dict(probe=probe_params(url=None)), "probe.url: is required for an http probe"),
     (dict(probe=probe_params(url="127.0.0.1:8080/health")), "probe.url: '127.0.0.1:8080/health' is not an http://"),
+    (dict(probe=probe_params(url="ftp://127.0.0.1/x")), "probe.url: 'ftp://127.0.0.1/x' is not an http://"),
+    (dict(probe=probe_params(url="http:///health")), "probe.url: 'http:///health' has no host"),
+    (dict(probe=probe_params(url="http://127.0.0.1:99999/")), "probe.url: 'http://127.0.0.1:99999/' is not a valid "
+                                                               "URL"),
+    (dict(probe=probe_params(url="http://127.0.0.1/a b")), "probe.url: 'http://127.0.0.1/a b' contains a space. "
+                                                            "Write it as %20"),
+    (dict(probe=probe_params(url="http://127.0.0.1/\u200bhealth")), "probe.url: contains U+200B (ZERO WIDTH SPACE)"),
+    (dict(probe=probe_params(url="http://127.0.0.1/\r\nX: y")), "probe.url: contains U+000D (CARRIAGE RETURN)"),
     (dict(probe=probe_params(type="tcp", url=None)), "probe.port: is required for a tcp probe"),
-    (dict(probe=probe_params(type="tcp", url=None, port=70000)), "probe.port: 70000 is not a TCP port"),
+    (dict(probe=probe_params(type="tcp", url=None, port=70000)), "probe.port: must be between 1 and 65535, got 70000"),
+    (dict(probe=probe_params(type="tcp", url=None, port=-1)), "probe.port: must be between 1 and 65535, got -1"),
+    (dict(probe=probe_params(type="tcp", url=None, port=80, host="a b")), "probe.host: 'a b' contains a space"),
     (dict(probe=probe_params(type="command", url=None)), "probe.command: is required for a command probe"),
+    (dict(probe=probe_params(type="command", url=None, command="/bin/check --quick")),
+     "probe.command: must be a list, one item per argument, got the text '/bin/check --quick'"),
+    (dict(probe=probe_params(type="command", url=None, command=["/bin/check", 1.5])),
+     "probe.command: item 2 must be a string, got the number 1.5"),
+    (dict(probe=probe_params(type="command", url=None, command=["/bin/check", "a\0"])),
+     "probe.command: item 2 contains U+0000 (NUL)"),
     (dict(probe=probe_params(type="tcp", port=80)), "probe.url: does not apply to a tcp probe"),
-    (dict(probe=probe_params(expect_status=[20])), "probe.expect_status: 20 is not an HTTP status code"),
+    (dict(probe=probe_params(expect_status=[20])), "probe.expect_status: must be between 100 and 599, got 20"),
     (dict(probe=probe_params(body_regex="(")), "probe.body_regex: '(' is not a valid regular expression"),
-    (dict(probe=probe_params(interval=0)), "probe.interval: must be more than 0 seconds"),
+    (dict(probe=probe_params(interval=0)), "probe.interval: must be > 0 seconds, got 0"),
+    (dict(probe=probe_params(timeout=float("inf"))), "probe.timeout: must be a finite number of seconds, got inf"),
+    (dict(probe=probe_params(timeout=MAX_ATTEMPT * 2)), "probe.timeout: must be at most 3600 seconds"),
 ])
 def test_bad_options_name_the_option(kw, message):
     with pytest.raises(VerifyError) as exc:
         options_from_params(params(**kw))
     assert message in str(exc.value)
+    assert "Traceback" not in str(exc.value) and "Error" not in str(exc.value)
+
+
+def test_command_words_may_be_templated_integers_and_on_windows_are_one_line_each():
+    probe = probe_params(type="command", url=None, command=["/bin/check", "--port", 8080])
+    assert options_from_params(params(probe=probe)).probe.command == ("/bin/check", "--port", "8080")
+    multi = probe_params(type="command", url=None, command=["sh", "-c", "a\nb"])
+    assert options_from_params(params(probe=multi)).probe.command[2] == "a\nb"
+    with pytest.raises(VerifyError, match="probe.command: item 3 contains U\\+000A \\(LINE FEED\\)"):
+        options_from_params(params(probe=multi), windows=True)
+
+
+def test_task_values_are_checked_before_the_argument_spec_converts_them():
+    spec = argument_spec()
+    raw = dict(name="hello", deadline=30, probe=dict(type="tcp", port="8080", timeout=2, expect_status=204))
+    plain = plain_options(spec, raw, OPTION_RULES)
+    assert plain == dict(name="hello", deadline=30.0, probe=dict(type="tcp", port=8080, timeout=2.0,
+                                                                   expect_status=[204]))
+    for bad, message in ((dict(deadline=float("inf")), "deadline: must be a finite number of seconds"),
+                         (dict(probe=dict(type="http", url=datetime.date(2024, 1, 1))), "probe.url: must be a string"),
+                         (dict(probe=dict(type="tcp", port=0)), "probe.port: must be between 1 and 65535"),
+                         (dict(unknown=datetime.date(2024, 1, 1)), "unknown: must be a string, got the date")):
+        with pytest.raises(OptionProblem) as exc:
+            plain_options(spec, dict(raw, **bad), OPTION_RULES)
+        assert str(exc.value).startswith(message)
 
 
 # ---------------------------------------------------------------------------------------
