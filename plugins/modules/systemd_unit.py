@@ -290,6 +290,7 @@ import shutil
 import socket
 import tempfile
 import time
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
@@ -410,6 +411,39 @@ def absolute_path(service: str, key: str, value: str) -> str:
         raise SpecError("service %r: %s must be an absolute path without '..', got %r. Give the full path, e.g. "
                         "/etc/systemd/system." % (service, key, value))
     return value
+
+
+@dataclass
+class Wanted:
+    """Everything this module's options ask for, checked and rendered, before any I/O."""
+
+    unit_dir: str
+    triggers: List[str]
+    options: SystemdOptions
+    unit: Optional[str]
+    socket: Optional[str]
+    dropins: Dict[str, Optional[str]]
+
+
+def check_module_options(spec: ServiceSpec, params: Dict[str, Any]) -> Wanted:
+    """The module's own options on top of the spec: SpecError for any of them that cannot
+    be written faithfully (also used on the controller, by service_spec)."""
+    unit_dir = absolute_path(spec.name, "unit_dir", params["unit_dir"])
+    triggers = [absolute_path(spec.name, "restart_triggers[%d]" % i, t)
+                for i, t in enumerate(params["restart_triggers"])]
+    opts = systemd_options(params)
+    if spec.account is None and params["create_account"]:
+        raise SpecError("service %r: create_account is set but account is not. Name the account." % spec.name)
+    dropins: Dict[str, Optional[str]] = {}
+    for n, body in (params["drop_ins"] or {}).items():
+        if body is not None and not isinstance(body, dict):
+            raise SpecError("service %r: drop_ins %s must be a dictionary of sections (e.g. {Service: "
+                            "{MemoryMax: 256M}}) or null to remove it." % (spec.name, n))
+        dropins[dropin_file_name(spec.name, n)] = render_dropin(body) if body is not None else None
+    present = spec.state != "absent"
+    return Wanted(unit_dir=unit_dir, triggers=triggers, options=opts,
+                  unit=render_unit(spec, opts) if present else None,
+                  socket=render_socket(spec) if present else None, dropins=dropins)
 
 
 class UnitHost:
@@ -721,22 +755,11 @@ def main() -> None:
     try:
         spec = build_spec(params)
         unit = unit_name(spec.name)
-        unit_dir = absolute_path(spec.name, "unit_dir", params["unit_dir"])
-        triggers = [absolute_path(spec.name, "restart_triggers[%d]" % i, t)
-                    for i, t in enumerate(params["restart_triggers"])]
-        opts = systemd_options(params)
-        if spec.account is None and params["create_account"]:
-            raise SpecError("service %r: create_account is set but account is not. Name the account." % spec.name)
-        desired_unit = render_unit(spec, opts) if spec.state != "absent" else None
-        desired_socket = render_socket(spec) if spec.state != "absent" else None
-        desired_dropins = {}
-        for n, body in (params["drop_ins"] or {}).items():
-            if body is not None and not isinstance(body, dict):
-                raise SpecError("service %r: drop_ins %s must be a dictionary of sections (e.g. {Service: "
-                                "{MemoryMax: 256M}}) or null to remove it." % (spec.name, n))
-            desired_dropins[dropin_file_name(spec.name, n)] = render_dropin(body) if body is not None else None
+        wanted = check_module_options(spec, params)
     except SpecError as exc:
         module.fail_json(msg="host %s: %s" % (socket.gethostname(), exc))
+    unit_dir, triggers, opts = wanted.unit_dir, wanted.triggers, wanted.options
+    desired_unit, desired_socket, desired_dropins = wanted.unit, wanted.socket, wanted.dropins
 
     host = UnitHost(module, spec, unit, unit_dir, desired_unit, desired_dropins, desired_socket)
     if spec.state != "absent":

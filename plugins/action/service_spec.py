@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: svcwright.services contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""service_spec: check a whole service spec for a host's backend on the controller, and
+return it normalized, before anything is shipped or changed.
+
+It runs the same checks the backend runs (the spec, the backend's own options, the verify
+settings) without contacting the host, so a role can refuse bad input before its first
+change. The host's platform comes from its connection (plugin_utils/_platform).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.svcwright.services.plugins.action.service import (
+    _without_none,
+    argument_spec as service_argument_spec,
+    backend_for,
+)
+from ansible_collections.svcwright.services.plugins.action.win_nssm import argument_spec as nssm_argument_spec
+from ansible_collections.svcwright.services.plugins.action.win_service import argument_spec as sc_argument_spec
+from ansible_collections.svcwright.services.plugins.module_utils._nssm_render import nssm_options, render_parameters
+from ansible_collections.svcwright.services.plugins.module_utils._sc_render import WinOptions, desired_config
+from ansible_collections.svcwright.services.plugins.module_utils._spec import (
+    BACKENDS,
+    NSSM,
+    SC,
+    SPEC_KEYS,
+    SYSTEMD,
+    SpecError,
+    ServiceSpec,
+    build_spec,
+    check_password,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem, path_component
+from ansible_collections.svcwright.services.plugins.module_utils._verify import (
+    VerifyError,
+    argument_spec as verify_argument_spec,
+    options_from_params,
+)
+from ansible_collections.svcwright.services.plugins.modules.systemd_unit import (
+    argument_spec as systemd_argument_spec,
+    check_module_options,
+)
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._platform import host_platform, WINDOWS
+
+
+def argument_spec() -> Dict[str, Any]:
+    spec = service_argument_spec()
+    spec["command"] = dict(type="str")
+    spec.update(
+        base=dict(type="str"),
+        binary=dict(type="str"),
+        default_account=dict(type="bool", default=False),
+        verify=dict(type="dict"),
+    )
+    return spec
+
+
+def default_base(windows: bool, name: str) -> str:
+    return "C:\\Program Files\\%s" % name if windows else "/opt/%s" % name
+
+
+def current_path(windows: bool, base: str, binary: str) -> str:
+    """Where the active release's binary is: one constant path per service."""
+    sep = "\\" if windows else "/"
+    return base.rstrip("\\/") + sep + "current" + sep + binary
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+
+    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        host = self._svcw_host = task_vars.get("inventory_hostname", "?")
+        params = validate_args(self, argument_spec(), self._task.args)
+        platform = host_platform(self)
+        windows = platform == WINDOWS
+        backend = backend_for(windows, params["windows_manager"])
+        name = params["name"]
+        try:
+            checked = self._check(params, windows, backend)
+        except (SpecError, VerifyError, ValueProblem) as exc:
+            raise AnsibleActionFail("host %s: %s Nothing was changed." % (host, exc))
+        result.update(checked, changed=False, platform=platform, backend=BACKENDS[backend].module.rsplit(".", 1)[-1])
+        result["name"] = name
+        return result
+
+    def _check(self, params: Dict[str, Any], windows: bool, backend: str) -> Dict[str, Any]:
+        name = params["name"]
+        binary = params["binary"] or name
+        try:
+            path_component(binary)
+        except ValueProblem as exc:
+            raise SpecError("service %r: binary %s %s" % (name, exc.problem, exc.fix)) from None
+        if windows and not binary.lower().endswith(".exe"):
+            binary += ".exe"
+        service = _without_none({k: params[k] for k in SPEC_KEYS})
+        base = params["base"] or default_base(windows, name)
+        if params["base"] is not None:
+            build_spec(dict(name=name, command=base, state="absent"), backend)
+        if params["command"] is None:
+            service["command"] = current_path(windows, base, binary)
+        if params["account"] is None and params["default_account"]:
+            service["account"] = "LocalService" if windows else name
+        spec = build_spec(service, backend)
+        check_password(name, params["password"], backend)
+        extra: Dict[str, Any] = {}
+        if backend == SYSTEMD:
+            block = dict(params["systemd"])
+            if params["account"] is None and params["default_account"]:
+                block.setdefault("create_account", True)
+            self._check_backend(spec, backend, dict(service, **block))
+            extra["systemd"] = block
+            extra["restart_triggers"] = list(params["restart_triggers"]) or [spec.command]
+        else:
+            block_key = "win_nssm" if backend == NSSM else "win_service"
+            self._check_backend(spec, backend, dict(service, **params[block_key]))
+            extra[block_key] = params[block_key]
+        service.update(extra)
+        service["windows_manager"] = params["windows_manager"]
+        if params["password"] is not None:
+            service["password"] = params["password"]
+        out: Dict[str, Any] = dict(spec=service, base=base, binary=binary, command=spec.command,
+                                   normalized=spec.as_dict())
+        if params["verify"] is not None:
+            verify = dict(params["verify"], name=name)
+            options_from_params(validate_args(self, verify_argument_spec(), verify))
+            out["verify"] = verify
+        return out
+
+    def _check_backend(self, spec: ServiceSpec, backend: str, args: Dict[str, Any]) -> None:
+        """The backend's own options, checked as the backend would check them."""
+        if backend == SYSTEMD:
+            check_module_options(spec, validate_args(self, systemd_argument_spec(), args))
+        elif backend == SC:
+            desired_config(spec, WinOptions.from_params(validate_args(self, sc_argument_spec(), args)))
+        else:
+            params = validate_args(self, nssm_argument_spec(), args)
+            render_parameters(spec, nssm_options(spec.name, params))
