@@ -33,6 +33,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._spec import (
     SpecError,
     ServiceSpec,
     build_spec,
+    check_name,
     check_password,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem, path_component
@@ -94,12 +95,14 @@ class ActionModule(ActionBase):
         return result
 
     def _check(self, params: Dict[str, Any], windows: bool, backend: str) -> Dict[str, Any]:
-        name = params["name"]
+        name = check_name(params["name"], BACKENDS[backend])
         binary = params["binary"] or name
         try:
             path_component(binary)
         except ValueProblem as exc:
-            raise SpecError("service %r: binary %s %s" % (name, exc.problem, exc.fix)) from None
+            raise SpecError("service %r: binary %s. %s%s" % (
+                name, exc.problem, exc.fix, "" if params["binary"] else " (it defaults to the service name: give "
+                                                                         "binary)")) from None
         if windows and not binary.lower().endswith(".exe"):
             binary += ".exe"
         service = _without_none({k: params[k] for k in SPEC_KEYS})
