@@ -349,3 +349,17 @@ def service_config_from_reg(keys: List[RegKey], name: Optional[str] = None
 def parse_service_key(output: Text, name: Optional[str] = None) -> ServiceRegistryConfig:
     """:func:`parse_reg_query` then :func:`service_config_from_reg`."""
     return service_config_from_reg(parse_reg_query(output), name)
+
+
+def parse_oemcp(output: Text) -> Optional[int]:
+    """The OEM code page from ``reg query HKLM\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage
+    /v OEMCP`` (a REG_SZ such as ``437``), None when the output holds no such number."""
+    try:
+        keys = parse_reg_query(output)
+    except WinOutputParseError:
+        return None
+    for key in keys:
+        value = key.data("OEMCP")
+        if isinstance(value, str) and value.strip().isdigit() and 0 < int(value) < 65536:
+            return int(value)
+    return None

@@ -12,6 +12,7 @@ page (cp437, cp866, cp936, ...) or, like NSSM on real Windows, UTF-16LE; line en
 from __future__ import annotations
 
 import codecs
+import re
 from typing import List, Optional, Union
 
 Text = Union[str, bytes]
@@ -29,9 +30,14 @@ def decode_output(data: bytes, codepage: Optional[int] = None) -> str:
       and UTF-16LE text has as soon as it holds one ASCII character: a digit, a space, a
       line end): UTF-16LE, with the mark dropped and an odd trailing byte ignored.
     * A UTF-8 byte order mark, or bytes that are valid UTF-8: UTF-8.
-    * Otherwise the given Windows ``codepage`` (e.g. the OEM code page reported by the
-      PowerShell runner), or, without one, UTF-8 with U+FFFD for the undecodable bytes:
-      the parsers read numbers and English keywords, which survive that.
+    * Otherwise the given Windows ``codepage`` (the console code page a cmd batch reported,
+      see :func:`parse_active_codepage`, or the OEM code page reported by the PowerShell
+      runner), or, without one, UTF-8 with U+FFFD for the undecodable bytes: the parsers
+      read numbers and English keywords, which survive that.
+
+    UTF-8 is tried before the code page because some programs write it whatever the
+    console says, and 8-bit console text that happens to be valid UTF-8 is rare: it takes
+    the exact byte pairs of a UTF-8 sequence (``Ã¼``, not ``ü``).
 
     Line ends are left alone: see :func:`normalize_newlines`.
     """
@@ -52,6 +58,20 @@ def decode_output(data: bytes, codepage: Optional[int] = None) -> str:
         except LookupError:
             pass
     return data.decode("utf-8", "replace")
+
+
+def parse_active_codepage(text: str) -> Optional[int]:
+    """The code page in ``chcp``'s answer, None when it names none.
+
+    The sentence is translated (``Active code page: 850``, ``Aktive Codepage: 850.``,
+    ``Текущая кодовая страница: 866``, ``現在のコード ページ: 932``), the number is not:
+    it is the last number in the text.
+    """
+    numbers = re.findall(r"\d+", text)
+    if not numbers:
+        return None
+    value = int(numbers[-1])
+    return value if 0 < value < 65536 else None
 
 
 def normalize_newlines(text: str) -> str:

@@ -14,15 +14,22 @@ wraps them for the connection's shell:
   a marker with its exit code. stderr is merged into stdout (``2>&1``) so output keeps its
   order.
 
-Output is split on the raw bytes, then each program's output is decoded on its own: NSSM
-on Windows writes UTF-16LE while sc.exe writes the OEM code page, in the same stream.
+Console programs (reg.exe, sc.exe, cmd's own ``dir`` and ``echo``) write redirected output
+in the console's output code page, by default the OEM one (437, 850, 866, 936, ...), which
+cannot hold most of what a service's description, path or arguments may contain: a
+character outside it comes back as ``?`` or a look-alike, and the service would differ on
+every run. So a cmd batch first switches its console to UTF-8 (``chcp 65001``; the console
+is the session's own and goes with it) and then asks ``chcp`` which code page is active, in
+case the switch was refused: that code page decodes what is not UTF-8. Output is split on
+the raw bytes, then each program's output is decoded on its own: NSSM on Windows writes
+UTF-16LE whatever the code page, in the same stream.
 """
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleError
 
@@ -33,10 +40,22 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline im
     parse_powershell_result,
     powershell_for_argv,
 )
-from ansible_collections.svcwright.services.plugins.module_utils._win_text import decode_output, normalize_newlines
+from ansible_collections.svcwright.services.plugins.module_utils._win_text import (
+    decode_output,
+    normalize_newlines,
+    parse_active_codepage,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._reg_output import parse_oemcp
 
-# cmd.exe refuses command lines longer than 8191 characters; batches are split below that.
+# cmd.exe refuses command lines longer than 8191 UTF-16 code units; batches stay below that.
 CMD_LINE_LIMIT = 7500
+UTF8_CODEPAGE = 65001
+OEMCP_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage"
+# The first thing of every cmd batch (%s is the batch's nonce): switch to UTF-8, say which
+# code page is active, then the OEM code page, which console programs fall back to when
+# the session has no console at all (chcp then answers 0).
+CODEPAGE_PRELUDE = ("chcp %d >nul 2>&1 & chcp 2>&1 & echo SVCW%%s oemcp & reg.exe query %s /v OEMCP 2>&1 & "
+                    "echo SVCW%%s codepage" % (UTF8_CODEPAGE, OEMCP_KEY))
 
 
 @dataclass(frozen=True)
@@ -96,13 +115,14 @@ class WinRunner:
 
     # -- cmd ------------------------------------------------------------------------------
     def _cmd_batches(self, argvs: List[List[str]]) -> List[List[List[str]]]:
+        prelude = cmd_length(CODEPAGE_PRELUDE % ("0" * 12, "0" * 12)) + 3
         batches: List[List[List[str]]] = [[]]
-        size = 0
+        size = prelude
         for argv in argvs:
-            length = len(cmd_escape(join_argv(argv))) + 60
+            length = cmd_length(cmd_escape(join_argv(argv))) + 60
             if batches[-1] and size + length > CMD_LINE_LIMIT:
                 batches.append([])
-                size = 0
+                size = prelude
             batches[-1].append(argv)
             size += length
         return batches
@@ -114,28 +134,38 @@ class WinRunner:
             # `call` expands the line once more: %^errorlevel% survives the first expansion
             # (no variable has that name), loses its caret, and is read after the command ran.
             parts.append("%s 2>&1 & call echo SVCW%s %d %%^errorlevel%%" % (cmd_escape(join_argv(argv)), nonce, i))
-        rc, out, err = self._exec(" & ".join(parts))
-        chunks = self._split_cmd_output(out, nonce, len(argvs))
-        if chunks is None:
+        rc, out, err = self._exec(" & ".join([CODEPAGE_PRELUDE % (nonce, nonce)] + parts))
+        split = self._split_cmd_output(out, nonce, len(argvs))
+        if split is None:
             raise AnsibleError(
                 "host %s: the batch of %d commands did not report back (rc %s); output: %r; errors: %r"
                 % (self.host, len(argvs), rc, out[-2000:], err[-2000:]))
+        codepage, chunks = split
         results = []
         for argv, (code, data) in zip(argvs, chunks):
-            results.append(CommandResult(argv, code, normalize_newlines(decode_output(data)), ""))
+            results.append(CommandResult(argv, code, normalize_newlines(decode_output(data, codepage)), ""))
         return results
 
     @staticmethod
-    def _split_cmd_output(out: bytes, nonce: str, count: int) -> Optional[List[tuple]]:
+    def _split_cmd_output(out: bytes, nonce: str, count: int) -> Optional[Tuple[Optional[int], List[Tuple[int, bytes]]]]:
+        """The active code page reported by the prelude and each program's (rc, bytes);
+        None when a marker is missing or out of order."""
+        oem = re.search(rb"SVCW" + nonce.encode() + rb" oemcp[ \t]*\r?\n?", out)
+        found = re.search(rb"SVCW" + nonce.encode() + rb" codepage[ \t]*\r?\n?", out)
+        if oem is None or found is None or found.start() < oem.end():
+            return None
+        codepage = parse_active_codepage(decode_output(out[:oem.start()]))
+        if codepage is None:
+            codepage = parse_oemcp(decode_output(out[oem.end():found.start()]))
         marker = re.compile(rb"SVCW" + nonce.encode() + rb" (\d+) (-?\d+)[ \t]*\r?\n?")
-        chunks = []
-        pos = 0
-        for match in marker.finditer(out):
+        chunks: List[Tuple[int, bytes]] = []
+        pos = found.end()
+        for match in marker.finditer(out, pos):
             if int(match.group(1)) != len(chunks):
                 return None
             chunks.append((int(match.group(2)), out[pos:match.start()]))
             pos = match.end()
-        return chunks if len(chunks) == count else None
+        return (codepage, chunks) if len(chunks) == count else None
 
     # -- PowerShell -----------------------------------------------------------------------
     def _run_powershell(self, argvs: List[List[str]]) -> List[CommandResult]:
@@ -167,6 +197,12 @@ class WinRunner:
         except AnsibleConnectionFailure:
             raise
         return rc, _as_bytes(out), _as_bytes(err)
+
+
+def cmd_length(text: str) -> int:
+    """The length of ``text`` as cmd.exe counts it: UTF-16 code units, so a character
+    beyond U+FFFF (an emoji, say) counts twice."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _as_bytes(data: Any) -> bytes:

@@ -270,3 +270,13 @@ def test_failure_actions_round_trip(reset: int, actions: List[A], msg: int, cmd:
 def test_failure_actions_errors(data: bytes, error: str) -> None:
     with pytest.raises(WinOutputParseError, match=error):
         decode_failure_actions(data)
+
+
+def test_parse_oemcp() -> None:
+    from ansible_collections.svcwright.services.plugins.module_utils._reg_output import parse_oemcp
+    out = ("\r\nHKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Control\\Nls\\CodePage\r\n"
+           "    OEMCP    REG_SZ    866\r\n\r\n")
+    assert parse_oemcp(out) == 866
+    assert parse_oemcp(out.replace("866", "")) is None
+    assert parse_oemcp("reg: Unable to find the specified registry key\r\n") is None
+    assert parse_oemcp("") is None

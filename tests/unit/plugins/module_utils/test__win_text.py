@@ -9,6 +9,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_text impor
     decode_output,
     excerpt,
     normalize_newlines,
+    parse_active_codepage,
     to_lines,
     to_text,
 )
@@ -56,3 +57,26 @@ def test_utf16_and_utf8_decode_the_same(text: str) -> None:
     crlf = text.replace("\n", "\r\n") + "\r\n"
     assert to_text(crlf.encode("utf-16-le")) == text + "\n"
     assert to_text(crlf.encode("utf-8")) == text + "\n"
+
+
+@pytest.mark.parametrize("answer,codepage", [
+    ("Active code page: 65001\r\n", 65001),
+    ("Aktive Codepage: 850.\r\n", 850),
+    ("Текущая кодовая страница: 866\r\n", 866),
+    ("現在のコード ページ: 932\r\n", 932),
+    ("活动代码页: 936\r\n", 936),
+    ("Page de codes active\u00a0: 850\r\n", 850),
+    ("Invalid code page\r\n", None),
+    ("", None),
+    ("Active code page: 0\r\n", None),
+])
+def test_parse_active_codepage(answer: str, codepage: object) -> None:
+    assert parse_active_codepage(answer) == codepage
+
+
+@given(st.text(st.characters(blacklist_characters="\0", blacklist_categories=("Cs",))))
+def test_utf8_wins_over_a_reported_code_page(text: str) -> None:
+    # A host that took ``chcp 65001`` reports it; one that did not reports its OEM page, and
+    # programs that write UTF-8 anyway must still read right.
+    for codepage in (65001, 437, 850, 866, 936, 1252):
+        assert decode_output(text.encode("utf-8"), codepage) == text
