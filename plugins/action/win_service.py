@@ -9,11 +9,12 @@ runtime operations (start, stop, delete) poll sc query with their deadlines.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan import file_exists_argv, parse_file_exists
 from ansible_collections.svcwright.services.plugins.module_utils._sc_output import ScServiceStatus
 from ansible_collections.svcwright.services.plugins.module_utils._sc_render import (
     READS,
@@ -57,6 +58,16 @@ def argument_spec() -> Dict[str, Any]:
     spec = spec_argument_spec()
     spec.update(WINDOWS_OPTIONS)
     return spec
+
+
+def prerequisite_argvs(spec: Any) -> List[Tuple[str, List[str]]]:
+    """Reads of what the service needs: its program (unless it is being removed) and each
+    service it depends on (load-order groups, +Name, are not services)."""
+    if spec.state == "absent":
+        return []
+    checks: List[Tuple[str, List[str]]] = [("command", file_exists_argv(spec.command))]
+    checks += [(dep, ["sc.exe", "query", dep]) for dep in spec.dependencies if not dep.startswith("+")]
+    return checks
 
 
 def status_dict(status: Optional[ScServiceStatus]) -> Dict[str, Any]:
@@ -123,7 +134,11 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("host %s: %s" % (host, exc))
         name = spec.name
         runner = WinRunner(self, task_vars)
-        observed = self._read(runner, name, runner.run(read_argvs(name)))
+        # What must exist before the service can work is read in the same round trip.
+        checks = prerequisite_argvs(spec)
+        results = runner.run(read_argvs(name) + [argv for _key, argv in checks])
+        observed = self._read(runner, name, results[:len(results) - len(checks)])
+        self._check_prerequisites(spec, checks, results[len(results) - len(checks):])
         try:
             plan = plan_changes(desired, spec.state, observed, self._password, opts.update_password)
         except SpecError as exc:
@@ -134,7 +149,7 @@ class ActionModule(ActionBase):
             name=name,
             changes=[c.describe() for c in plan.changes],
         )
-        self._warnings: List[str] = list(plan.warnings)
+        self._warnings: List[str] = getattr(self, "_early_warnings", []) + list(plan.warnings)
         if self._task.diff:
             result["diff"] = self._diff(desired, observed, plan, spec.state)
 
@@ -150,6 +165,30 @@ class ActionModule(ActionBase):
         if self._warnings:
             result["warnings"] = self._warnings
         return result
+
+    def _check_prerequisites(self, spec: Any, checks: List[Tuple[str, List[str]]],
+                             results: List[CommandResult]) -> None:
+        """The program and the dependencies must exist before anything is written; check mode
+        predicts the failure as a warning, since the program may be shipped by an earlier task."""
+        problems = []
+        for (key, _argv), res in zip(checks, results):
+            if key == "command" and not parse_file_exists(res.rc, res.output):
+                problems.append("command %s does not exist on the host. Ship the program before this task."
+                                % spec.command)
+            elif key != "command":
+                try:
+                    missing = status_from(key, [res]) is None
+                except ServiceOpError:
+                    missing = False
+                if missing:
+                    problems.append("dependency %s is not a service on this host. Install it first, or remove it "
+                                    "from dependencies." % key)
+        if not problems:
+            return
+        if self._task.check_mode:
+            self._early_warnings = ["service %r: %s" % (spec.name, p) for p in problems]
+            return
+        raise self._fail(spec.name, "nothing was changed: " + " ".join(problems))
 
     def _diff(self, desired: Optional[ScConfig], observed: Observed, plan: Plan, state: str) -> List[Dict[str, str]]:
         header = "service %s" % observed.name

@@ -112,7 +112,7 @@ def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
     argvs["registry"] = registry_argv(name)
     argvs["fingerprint"] = ["reg.exe", "query", fingerprint_key(name), "/v", FINGERPRINT_VALUE]
     if command:
-        argvs["command_exists"] = ["cmd.exe", "/d", "/c", "dir", "/b", "/a-d", command]
+        argvs["command_exists"] = file_exists_argv(command)
     for directory in directories:
         # The parent's subdirectories: `dir` of an empty directory itself fails like a
         # missing one, so existence is read from the listing one level up.
@@ -123,6 +123,11 @@ def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
 def parse_directory_exists(directory: str, rc: int, output: str) -> bool:
     name = ntpath.basename(directory).lower()
     return rc == 0 and any(line.strip().lower() == name for line in to_lines(output))
+
+
+def file_exists_argv(path: str) -> List[str]:
+    """A read that lists ``path`` when it is a file (see :func:`parse_file_exists`)."""
+    return ["cmd.exe", "/d", "/c", "dir", "/b", "/a-d", path]
 
 
 def parse_file_exists(rc: int, output: str) -> bool:
