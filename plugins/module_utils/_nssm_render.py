@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from ._spec import ServiceSpec, SpecError
 from ._win_account import normalize_account, same_account
-from ._win_cmdline import join_args
+from ._win_cmdline import join_args, shell_unsafe_char
 
 NssmValue = Union[str, int, List[str]]
 
@@ -219,8 +219,10 @@ def exit_code_key(name: str, code: Any) -> str:
 def nssm_options(name: str, params: Mapping[str, Any]) -> NssmOptions:
     """Validate win_nssm's own options (already type-checked by the argument spec)."""
     path = params.get("nssm_path") or DEFAULT_NSSM_PATH
-    if _LINE_BREAK.search(path) or '"' in path or not _is_windows_absolute(path):
-        raise _fail(name, "nssm_path", "must be an absolute Windows path without quotes, got %r" % path,
+    if not isinstance(path, str) or shell_unsafe_char(path) is not None or "%" in path or '"' in path \
+            or not _is_windows_absolute(path):
+        raise _fail(name, "nssm_path", "must be an absolute Windows path without quotes, '%%' or control "
+                    "characters, got %r" % (path,),
                     "Give e.g. %s." % DEFAULT_NSSM_PATH)
 
     rotation = None
@@ -295,6 +297,26 @@ def check_spec_for_nssm(spec: ServiceSpec) -> None:
     for i, dep in enumerate(spec.dependencies):
         if not dep.strip():
             raise _fail(spec.name, "dependencies[%d]" % i, "is empty", "Name a service.")
+    # Everything NSSM stores goes through a cmd.exe or PowerShell line and back through
+    # reg.exe's line-by-line output: no controls or invisible (bidi, zero-width) characters.
+    texts = [("name", spec.name), ("command", spec.command), ("working_dir", spec.working_dir),
+             ("display_name", spec.display_name), ("description", spec.description), ("account", spec.account),
+             ("logs.stdout", spec.logs.stdout), ("logs.stderr", spec.logs.stderr)]
+    texts += [("args[%d]" % i, a) for i, a in enumerate(spec.args)]
+    texts += [("env key %r" % (k,), k) for k in spec.env]
+    texts += [("env value of %s" % k, v) for k, v in spec.env.items()]
+    texts += [("dependencies[%d]" % i, d) for i, d in enumerate(spec.dependencies)]
+    for key, value in texts:
+        if value is None:
+            continue
+        bad = shell_unsafe_char(value) if isinstance(value, str) else "?"
+        if bad is not None:
+            raise _fail(spec.name, key, "contains U+%04X, a control or invisible (bidi, zero-width) character"
+                        % ord(bad) if bad != "?" else "is not text",
+                        "Remove it: NSSM stores it in the registry through a Windows command line.")
+    if not spec.name or spec.name != spec.name.strip() or any(c in spec.name for c in "/\\"):
+        raise _fail(spec.name, "name", "is not a Windows service name",
+                    "Give a name without '/', '\\' and without surrounding spaces.")
 
 
 def expansion_warnings(spec: ServiceSpec) -> List[str]:

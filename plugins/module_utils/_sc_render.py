@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ._sc_output import FailureAction
 from ._spec import ServiceSpec, SpecError
 from ._win_account import FINGERPRINT_VALUE, fingerprint_key, normalize_account
-from ._win_cmdline import CommandLineError, build_image_path
+from ._win_cmdline import CommandLineError, build_image_path, shell_unsafe_char
 
 SC = "sc.exe"
 REG = "reg.exe"
@@ -117,6 +117,38 @@ def _fail(name: str, key: str, problem: str, fix: str) -> SpecError:
     return SpecError("service %r: %s %s. %s" % (name, key, problem, fix))
 
 
+def _check_text(name: str, key: str, value: Optional[str], secret: bool = False) -> None:
+    """Every value reaches sc.exe or reg.exe on a cmd.exe or PowerShell line, and comes back
+    through their line-by-line output: it must be one line without invisible characters."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise _fail(name, key, "is %s, not text" % type(value).__name__, "Give a string.")
+    bad = shell_unsafe_char(value)
+    if bad is not None:
+        # A password is never shown, not even in an error.
+        shown = "" if secret else "%r " % (value,)
+        raise _fail(name, key, "%scontains U+%04X, a line break, control or invisible (bidi, zero-width) "
+                    "character" % (shown, ord(bad)), "Remove it: Windows command lines cannot carry it literally.")
+
+
+def check_values(spec: ServiceSpec, opts: "WinOptions") -> None:
+    """Refuse, with the key, any text the SCM commands could not carry faithfully."""
+    if not isinstance(spec.name, str) or not spec.name or spec.name != spec.name.strip() \
+            or any(c in spec.name for c in "/\\"):
+        raise _fail(str(spec.name), "name", "is not a Windows service name",
+                    "Give a name without '/', '\\' and without surrounding spaces.")
+    _check_text(spec.name, "name", spec.name)
+    for key in ("command", "display_name", "description", "account"):
+        _check_text(spec.name, key, getattr(spec, key))
+    for i, arg in enumerate(spec.args):
+        _check_text(spec.name, "args[%d]" % i, arg)
+    for i, dep in enumerate(spec.dependencies):
+        _check_text(spec.name, "dependencies[%d]" % i, dep)
+    _check_text(spec.name, "failure_command", opts.failure_command)
+    _check_text(spec.name, "password", opts.password, secret=True)
+
+
 def _ms(seconds: float) -> int:
     return int(round(seconds * 1000))
 
@@ -192,6 +224,7 @@ def recovery_from(spec: ServiceSpec, opts: WinOptions) -> Recovery:
 def desired_config(spec: ServiceSpec, opts: WinOptions) -> ScConfig:
     """The ScConfig that makes ``spec`` true; SpecError for what the SCM cannot do."""
     check_supported(spec)
+    check_values(spec, opts)
     if opts.update_password not in UPDATE_PASSWORD:
         raise _fail(spec.name, "update_password", "is %r" % (opts.update_password,),
                     "Use one of %s." % ", ".join(UPDATE_PASSWORD))
@@ -253,6 +286,7 @@ def depend_value(dependencies: Sequence[str]) -> str:
 
 def create_argv(cfg: ScConfig, password: Optional[str] = None) -> List[str]:
     """``sc create`` with every property CreateService takes. binPath= is always quoted."""
+    _check_text(cfg.name, "password", password, secret=True)
     argv = [SC, "create", cfg.name, "binPath=", cfg.image_path, "type=", "own",
             "start=", START_TYPE_WORDS[cfg.start_mode], "DisplayName=", cfg.display_name,
             "obj=", cfg.account]
@@ -274,6 +308,7 @@ def config_argv(cfg: ScConfig, options: Sequence[str], password: Optional[str] =
     unknown = wanted - set(CONFIG_OPTIONS)
     if unknown:
         raise ValueError("unknown sc config options: %s" % ", ".join(sorted(unknown)))
+    _check_text(cfg.name, "password", password, secret=True)
     if "password=" in wanted:
         if password is None:
             raise ValueError("password= without a password")

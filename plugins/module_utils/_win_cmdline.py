@@ -37,6 +37,7 @@ import base64
 import binascii
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
@@ -58,6 +59,37 @@ def _check_no_nul(value: str, what: str) -> None:
     if "\0" in value:
         raise CommandLineError("%s contains a NUL character, which a Windows command line "
                                "cannot carry: %r" % (what, value))
+
+
+# Controls (C0, C1, DEL), format characters (bidi controls, zero-width characters, BOM),
+# line and paragraph separators, and surrogates: cmd.exe ends or rewrites a command at some
+# of them, and all of them change how a command reads without being seen.
+_UNSHELLABLE = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+
+
+def shell_unsafe_char(text: str) -> Optional[str]:
+    """The first character of ``text`` that no shell line built here may carry, or None. A
+    tab is carried: cmd passes it on as it is, and quote_arg quotes it like a space."""
+    for c in text:
+        if c != "\t" and unicodedata.category(c) in _UNSHELLABLE:
+            return c
+    return None
+
+
+def _describe(c: str) -> str:
+    name = unicodedata.name(c, "") or {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "TAB"}.get(c, "control")
+    return "U+%04X (%s)" % (ord(c), name)
+
+
+def _check_shellable(text: str, what: str) -> None:
+    """Refuse what cmd.exe cannot take literally. The text itself is not quoted in the error:
+    a command line may hold a password."""
+    bad = shell_unsafe_char(text)
+    if bad is not None:
+        kind = "a line break" if bad in "\r\n\x0b\x0c\x1a\x85\u2028\u2029" else "a control or invisible character"
+        raise CommandLineError("%s contains %s, %s, at position %d: a Windows shell line cannot carry it "
+                               "literally (cmd.exe ends or changes the command there). Remove it from the "
+                               "value." % (what, kind, _describe(bad), text.index(bad)))
 
 
 def quote_arg(arg: str) -> str:
@@ -208,22 +240,25 @@ def split_cmdline(cmdline: str, variant: str = "2008") -> List[str]:
 _CMD_SPECIAL = "&|<>()^"
 # Additionally escaped outside quotes so that no %...% or %...:...% can name a variable.
 _CMD_PERCENT = "%:"
+# A program name made only of these is one token to cmd as it stands; any other (a ',', ';',
+# '=', '/', '@', an operator, a space) ends or changes cmd's command token, so it is quoted.
+_CMD_BARE_PROGRAM = re.compile(r"^[A-Za-z0-9_.\\:-]+$")
 
 
 def cmd_escape(cmdline: str) -> str:
     """Escape a command line for cmd.exe's command-line parser (see :func:`for_cmd`).
 
-    The program name is kept as it is (quoted when it contains spaces, so that cmd finds the
-    program); in the arguments every ``"`` is written ``^"``, so that cmd never enters its
-    quoted mode there, and ``^`` is put before each of ``& | < > ( ) ^ " % :``.
+    The program name is put in real quotes unless it is a plain path (letters, digits and
+    ``_ . \\ : -``), so that cmd takes it as one token and finds the program: nothing in a
+    quoted path except ``%`` (refused) is special to cmd. In the arguments every ``"`` is
+    written ``^"``, so that cmd never enters its quoted mode there, and ``^`` is put before
+    each of ``& | < > ( ) ^ " % :``. Control, line-separator, bidi and zero-width characters
+    are refused (see :func:`shell_unsafe_char`): no escape makes them literal for cmd.
     """
-    _check_no_nul(cmdline, "command line")
-    for bad in ("\r", "\n"):
-        if bad in cmdline:
-            raise CommandLineError("a command line for cmd.exe cannot contain a line break "
-                                   "(cmd ends the command there): %r" % cmdline)
+    _check_no_nul(cmdline, "the command line")
+    _check_shellable(cmdline, "the command line")
     if not cmdline or cmdline[0] in _WHITESPACE:
-        raise CommandLineError("the command line has no program name: %r" % cmdline)
+        raise CommandLineError("the command line has no program name: %r" % cmdline[:80])
     program, rest = _split_program(cmdline)
     if "%" in program:
         raise CommandLineError("the program name %r contains '%%', which cmd.exe would try "
@@ -231,12 +266,15 @@ def cmd_escape(cmdline: str) -> str:
     out: List[str] = []
     if cmdline.startswith('"'):
         if cmdline.find('"', 1) < 0:
-            raise CommandLineError("the program name's quote is not closed: %r" % cmdline)
-        # Kept in real quotes: cmd is in quoted mode across the spaces of the path, so the
-        # path is one token for it, and nothing in a path except % is special there.
+            raise CommandLineError("the program name's quote is not closed: %r" % program)
+        if rest < len(cmdline) and cmdline[rest] not in _WHITESPACE:
+            # cmd would read "a b"c as one word; CommandLineToArgvW as "a b" then c.
+            raise CommandLineError("the program name %r is followed by text without a space" % program)
         out.append(cmdline[:rest])
+    elif _CMD_BARE_PROGRAM.match(program):
+        out.append(program)
     else:
-        out.extend("^" + c if c in _CMD_SPECIAL or c == '"' else c for c in program)
+        out.append('"%s"' % program)
     for c in cmdline[rest:]:
         if c in _CMD_SPECIAL or c == '"' or c in _CMD_PERCENT:
             out.append("^" + c)
@@ -341,6 +379,12 @@ def for_powershell(exe: str, args_cmdline: str, timeout_s: Optional[float] = Non
     """
     quote_program(exe)
     _check_no_nul(args_cmdline, "arguments")
+    # A single-quoted literal could hold these, but the program's reply and the values the
+    # host stores could not be read back as they were meant: refused as on cmd.exe.
+    _check_shellable(exe, "the program name")
+    _check_shellable(args_cmdline, "the arguments")
+    if working_dir is not None:
+        _check_shellable(working_dir, "the working directory")
     wait = "$svcwProc.WaitForExit()"
     if timeout_s is not None:
         if timeout_s <= 0:

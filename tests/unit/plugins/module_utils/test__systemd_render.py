@@ -90,7 +90,17 @@ def service_lines(text: str, key: str) -> List[str]:
     return [v for sec, k, v in parse_unit_file(text) if sec == "Service" and k == key]
 
 
-argv_text = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=40)
+# Noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF) fail systemd's UTF-8 check: refused, below.
+_NONCHARACTERS = "".join(chr(c) for c in range(0xFDD0, 0xFDF0)) + "".join(
+    chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+argv_text = st.text(alphabet=st.characters(blacklist_characters="\x00" + _NONCHARACTERS, blacklist_categories=("Cs",)),
+                    max_size=40)
+
+
+@pytest.mark.parametrize("arg", ["\x00", "\ufdd0", "\uffff", "\U0010fffe", "\ud800"])
+def test_exec_args_systemd_cannot_read_back_are_refused(arg):
+    with pytest.raises(SpecError, match="systemd cannot pass"):
+        exec_line(["/bin/x", arg], "hello")
 
 
 @settings(max_examples=500)

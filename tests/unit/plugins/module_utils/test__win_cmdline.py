@@ -29,6 +29,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline im
     quote_arg,
     quote_program,
     same_image_path,
+    shell_unsafe_char,
     split_args,
     split_cmdline,
     split_image_path,
@@ -204,17 +205,24 @@ def test_model_expands_and_rejects_what_cmd_would() -> None:
     ("x.exe a&b|c<d>e (f) ^g", "x.exe a^&b^|c^<d^>e ^(f^) ^^g"),
     ("x.exe %PATH% C:\\", "x.exe ^%PATH^% C^:\\"),
     ("x.exe !bang!", "x.exe !bang!"),
-    ("a(b).exe x", "a^(b^).exe x"),
+    ("a(b).exe x", '"a(b).exe" x'),
+    ("C:\\a,b\\x.exe y", '"C:\\a,b\\x.exe" y'),
 ])
 def test_cmd_escape_examples(cmdline: str, escaped: str) -> None:
     assert cmd_escape(cmdline) == escaped
-    assert cmd_unescape(escaped) == cmdline
+    assert split_cmdline(cmd_unescape(escaped)) == split_cmdline(cmdline)
     assert for_cmd(cmdline) == '"%s"' % escaped
 
 
 @pytest.mark.parametrize("cmdline,error", [
     ("x.exe a\nb", "line break"),
     ("x.exe a\rb", "line break"),
+    ("x.exe a\x1ab", "line break"),
+    ("x.exe a\u2028b", "line break"),
+    ("x.exe a\u202eb", "invisible character, U\\+202E"),
+    ("x.exe a\u200bb", "invisible character, U\\+200B"),
+    ("x.exe a\x07b", "control or invisible"),
+    ('"a b"c d', "followed by text without a space"),
     (" x.exe", "no program name"),
     ("", "no program name"),
     ('"C:\\100%\\x.exe" a', "contains '%'"),
@@ -229,9 +237,13 @@ def test_cmd_command_line_switches() -> None:
     assert cmd_command_line("sc.exe query x") == 'cmd.exe /d /v:off /s /c "sc.exe query x"'
 
 
+def _shellable(text: str) -> bool:
+    return shell_unsafe_char(text) is None
+
+
 @settings(max_examples=400)
-@given(PROGRAM.filter(lambda p: "%" not in p and "\n" not in p and "\r" not in p),
-       st.lists(ARG.filter(lambda a: "\n" not in a and "\r" not in a), max_size=6))
+@given(PROGRAM.filter(lambda p: "%" not in p and _shellable(p)),
+       st.lists(ARG.filter(_shellable), max_size=6))
 def test_for_cmd_round_trip_through_the_model(program: str, args: List[str]) -> None:
     cmdline = join_argv([program] + args)
     # Define every name the arguments could spell between two percent signs, except the
@@ -241,7 +253,7 @@ def test_for_cmd_round_trip_through_the_model(program: str, args: List[str]) -> 
         for piece in re.split(r"[%:]", a):
             if piece and not piece.endswith("^"):
                 env[piece] = "x"
-    assert _model_cmd_c(for_cmd(cmdline), env) == cmdline
+    assert split_cmdline(_model_cmd_c(for_cmd(cmdline), env)) == [program] + args
     escaped = cmd_escape(cmdline)
     if any(c in " \t" for c in program):
         # The program path must be in cmd's quoted mode so that cmd sees one token.
