@@ -109,7 +109,15 @@ class ActionModule(ActionBase):
     def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         result = super().run(tmp, task_vars)
         del tmp
-        task_vars = task_vars or {}
+        try:
+            return self._run(result, task_vars or {})
+        except AnsibleActionFail as exc:
+            # A refusal is a failed result with its message, not a raised error: nothing of
+            # Python's (no "exception" field, no traceback) reaches the user.
+            result.update(failed=True, changed=False, msg=exc.message)
+            return result
+
+    def _run(self, result: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
         self._task_vars = task_vars
         self._svcw_host = task_vars.get("inventory_hostname", "")
         windows = is_windows(self)

@@ -112,7 +112,7 @@ def check_dest_name(name: object, windows: bool, what: str = "dest_name") -> str
         raise ReleaseError("%s: is empty. Give the file name the artifact has inside the release, e.g. hello%s."
                            % (what, ".exe" if windows else ""))
     try:
-        text = scalar_text(name)
+        text = check_line(scalar_text(name))
         if "/" in text or "\\" in text:
             raise ValueProblem("%r contains a path separator" % text,
                                "Give a plain file name, without a directory, e.g. hello%s." % (".exe" if windows else ""))
