@@ -23,7 +23,9 @@ from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_output import interpret_nssm
+from ansible_collections.svcwright.services.plugins.module_utils._release_plan import builtin
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan import (
+    file_exists_argv,
     UPDATE_PASSWORD,
     Desired,
     Observed,
@@ -360,16 +362,16 @@ class ActionModule(ActionBase):
         token = secrets.token_hex(4)
         temp = "%s.svcw-new-%s" % (remote, token)
         old = "%s.svcw-old-%s" % (remote, token)
-        runner.run_one(["cmd.exe", "/d", "/c", "mkdir", directory])
+        runner.run_one(builtin("mkdir", directory))
         try:
             runner.put_file(local, temp)
         except AnsibleError as exc:
             raise self._fail(name, "cannot copy nssm.exe to %s: %s" % (temp, exc))
         exists, move_aside, move_in, _cleanup = runner.run([
-            ["cmd.exe", "/d", "/c", "dir", "/b", "/a-d", remote],
-            ["cmd.exe", "/d", "/c", "move", "/y", remote, old],
-            ["cmd.exe", "/d", "/c", "move", "/y", temp, remote],
-            ["cmd.exe", "/d", "/c", "del", "/q", "%s.svcw-old-*" % remote],
+            file_exists_argv(remote),
+            builtin("move", "/y", remote, old),
+            builtin("move", "/y", temp, remote),
+            builtin("del", "/q", "%s.svcw-old-*" % remote),
         ])
         if parse_file_exists(exists.rc, exists.output) and move_aside.rc != 0:
             raise self._fail(name, "cannot move the old nssm.exe aside: %s (rc %s): %s"
@@ -388,7 +390,7 @@ class ActionModule(ActionBase):
         argvs: List[List[str]] = []
         for change in config:
             if change.action == "create_directory":
-                argvs.append(["cmd.exe", "/d", "/c", "mkdir", change.target])
+                argvs.append(builtin("mkdir", change.target))
             elif change.action == "install":
                 argvs.append(install_argv(nssm, name, spec.command or ""))
             elif change.target == "ImagePath":

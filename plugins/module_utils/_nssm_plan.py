@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
+from ._release_plan import builtin
 from ._nssm_render import (
     NssmParameters,
     PARAMETER_ORDER,
@@ -107,7 +108,7 @@ def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
     if nssm_path:
         # dir /a-d: rc 0 only for an existing file; certutil alone cannot tell a missing
         # file from a host whose certutil does not hash (Wine's is a stub: no output, rc 0).
-        argvs["nssm_exists"] = ["cmd.exe", "/d", "/c", "dir", "/b", "/a-d", nssm_path]
+        argvs["nssm_exists"] = file_exists_argv(nssm_path)
         argvs["nssm_hash"] = ["certutil.exe", "-hashfile", nssm_path, "SHA256"]
     argvs["registry"] = registry_argv(name)
     argvs["fingerprint"] = ["reg.exe", "query", fingerprint_key(name), "/v", FINGERPRINT_VALUE]
@@ -116,7 +117,7 @@ def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
     for directory in directories:
         # The parent's subdirectories: `dir` of an empty directory itself fails like a
         # missing one, so existence is read from the listing one level up.
-        argvs["directory " + directory] = ["cmd.exe", "/d", "/c", "dir", "/b", "/ad", ntpath.dirname(directory)]
+        argvs["directory " + directory] = builtin("dir", "/b", "/ad", ntpath.dirname(directory))
     return argvs
 
 
@@ -127,7 +128,7 @@ def parse_directory_exists(directory: str, rc: int, output: str) -> bool:
 
 def file_exists_argv(path: str) -> List[str]:
     """A read that lists ``path`` when it is a file (see :func:`parse_file_exists`)."""
-    return ["cmd.exe", "/d", "/c", "dir", "/b", "/a-d", path]
+    return builtin("dir", "/b", "/a-d", path)
 
 
 def parse_file_exists(rc: int, output: str) -> bool:

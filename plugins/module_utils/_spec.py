@@ -225,6 +225,9 @@ class _Checker:
             self.windows_text(key, text)
             if '"' in text:
                 raise self.fail(key, "%r contains a double quote" % text, "Windows paths cannot contain '\"'.")
+            if "%" in text:
+                raise self.fail(key, "%r contains '%%', which cmd.exe and the Service Control Manager would try to "
+                                     "expand" % text, "Give the path without '%'.")
         return text
 
     def windows_text(self, key: str, text: str) -> None:

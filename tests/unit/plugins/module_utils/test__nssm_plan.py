@@ -361,7 +361,15 @@ def test_read_argvs() -> None:
     assert list(argvs) == ["nssm_exists", "nssm_hash", "registry", "fingerprint", "command_exists",
                            "directory C:\\svcw test\\logs"]
     # Listed from the parent: `dir` of an empty directory fails like a missing one.
-    assert argvs["directory C:\\svcw test\\logs"] == ["cmd.exe", "/d", "/c", "dir", "/b", "/ad", "C:\\svcw test"]
+    assert argvs["directory C:\\svcw test\\logs"] == ["cmd.exe", "/d", "/v:off", "/c", "dir", "/b", "/ad",
+                                                      "C:\\svcw test"]
+
+
+def test_paths_reach_the_inner_cmd_as_data() -> None:
+    """A path without spaces arrives bare at the cmd.exe that runs dir: its operators carry carets."""
+    argvs = read_argvs(NAME, "C:\\x&calc.exe\\nssm.exe", "C:\\a|b\\app.exe")
+    assert argvs["nssm_exists"][-1] == "C:\\x^&calc.exe\\nssm.exe"
+    assert argvs["command_exists"][-1] == "C:\\a^|b\\app.exe"
     assert argvs["registry"] == ["reg.exe", "query", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\" + NAME, "/s"]
     assert argvs["fingerprint"] == ["reg.exe", "query", "HKLM\\SOFTWARE\\svcwright\\services\\" + NAME, "/v",
                                     "PasswordFingerprint"]
