@@ -100,9 +100,8 @@ class ActionModule(ActionBase):
         try:
             path_component(binary)
         except ValueProblem as exc:
-            raise SpecError("service %r: binary %s. %s%s" % (
-                name, exc.problem, exc.fix, "" if params["binary"] else " (it defaults to the service name: give "
-                                                                         "binary)")) from None
+            default = "" if params["binary"] else " (it defaults to the service name: give binary)"
+            raise SpecError("service %r: binary %s. %s%s" % (name, exc.problem, exc.fix, default)) from None
         if windows and not binary.lower().endswith(".exe"):
             binary += ".exe"
         service = _without_none({k: params[k] for k in SPEC_KEYS})

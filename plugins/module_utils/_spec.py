@@ -88,8 +88,8 @@ BACKENDS: Dict[str, Backend] = {
 def spec_argument_spec() -> Dict[str, Any]:
     """Options every backend module accepts, with the same names and defaults.
 
-    Numbers are ``raw`` here and checked by :func:`build_spec`, which refuses ``.inf``,
-    ``.nan``, booleans and out-of-range values with the key and the fix.
+    Ansible converts the types; :func:`build_spec` then refuses what a type allows but a
+    service cannot use (``.inf``, ``.nan``, out-of-range values) with the key and the fix.
     """
     return dict(
         name=dict(type="str", required=True),
@@ -106,12 +106,12 @@ def spec_argument_spec() -> Dict[str, Any]:
             default={},
             options=dict(
                 policy=dict(type="str", choices=list(RESTART_POLICIES), default="on-failure"),
-                delay=dict(type="raw", default=DEFAULT_RESTART_DELAY),
-                max_restarts=dict(type="raw", default=DEFAULT_MAX_RESTARTS),
-                window=dict(type="raw", default=DEFAULT_RESTART_WINDOW),
+                delay=dict(type="float", default=DEFAULT_RESTART_DELAY),
+                max_restarts=dict(type="int", default=DEFAULT_MAX_RESTARTS),
+                window=dict(type="float", default=DEFAULT_RESTART_WINDOW),
             ),
         ),
-        stop_timeout=dict(type="raw", default=DEFAULT_STOP_TIMEOUT),
+        stop_timeout=dict(type="float", default=DEFAULT_STOP_TIMEOUT),
         logs=dict(
             type="dict",
             default={},
@@ -121,10 +121,10 @@ def spec_argument_spec() -> Dict[str, Any]:
                 stderr=dict(type="str"),
             ),
         ),
-        dependencies=dict(type="list", elements="raw", default=[]),
-        sockets=dict(type="list", elements="raw", default=[]),
+        dependencies=dict(type="list", elements="str", default=[]),
+        sockets=dict(type="list", elements="str", default=[]),
         state=dict(type="str", choices=list(STATES), default="started"),
-        wait_timeout=dict(type="raw", default=DEFAULT_WAIT_TIMEOUT),
+        wait_timeout=dict(type="float", default=DEFAULT_WAIT_TIMEOUT),
     )
 
 

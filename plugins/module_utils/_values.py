@@ -97,8 +97,9 @@ def seconds(value: Any, minimum: float = 0.0, allow_minimum: bool = True,
         raise ValueProblem("must be a finite number of seconds, got %r" % (value,),
                            "Give seconds, e.g. 30 (YAML reads .inf and .nan as special numbers).")
     if number < minimum or (number == minimum and not allow_minimum):
-        raise ValueProblem("must be %s %s seconds, got %s" % (">=" if allow_minimum else ">", _num(minimum),
-                                                               _num(number)), "Give a larger value.")
+        relation = ">=" if allow_minimum else ">"
+        raise ValueProblem("must be %s %s seconds, got %s" % (relation, _num(minimum), _num(number)),
+                           "Give a larger value.")
     if number > maximum:
         raise ValueProblem("must be at most %s seconds, got %s" % (_num(maximum), _num(number)),
                            "Give a smaller value.")

@@ -571,9 +571,8 @@ class UnitHost:
             for problem in problems:
                 self.module.warn("host %s: unit %s: %s" % (self.host, self.unit, problem))
             return
-        self.module.fail_json(msg="host %s: unit %s: nothing was changed: %s" % (self.host, self.unit,
-                                                                                  " ".join(problems)),
-                              unit=self.unit, unit_path=self.unit_path)
+        msg = "host %s: unit %s: nothing was changed: %s" % (self.host, self.unit, " ".join(problems))
+        self.module.fail_json(msg=msg, unit=self.unit, unit_path=self.unit_path)
 
     def changed_triggers(self, triggers: List[str], status: UnitStatus) -> List[str]:
         if not status.running or status.main_start_monotonic_us <= 0:
