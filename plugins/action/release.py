@@ -34,7 +34,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     ReleaseError,
     Request,
     Summary,
-    builtin,
     certutil,
     check_base,
     check_dest_name,
@@ -168,8 +167,8 @@ class ActionModule(ActionBase):
     def _label(self, base: Any, version: Any) -> str:
         """``host H: release V under B: `` with what of V and B is valid."""
         text = "host %s: release" % self._svcw_host
-        for check, value, fmt in ((check_version, version, " %s"), (lambda v: check_base(v, self._windows), base,
-                                                                     " under %s")):
+        checks = ((check_version, version, " %s"), (lambda v: check_base(v, self._windows), base, " under %s"))
+        for check, value, fmt in checks:
             if value is None:
                 continue
             try:

@@ -765,4 +765,3 @@ def windows_unmake_argvs(base: str, incoming: str, created: Sequence[str]) -> Li
     without /s removes only an empty directory: one something else wrote into meanwhile stays."""
     return ([builtin("rmdir", "/s", "/q", win_path(base, "releases", incoming))]
             + [builtin("rmdir", d) for d in reversed(created)])
-

@@ -56,14 +56,19 @@ attributes:
 options:
   base:
     description:
-      - The install root, e.g. V(/opt/hello) or V(C:\\Program Files\\hello). Created when missing.
+      - The install root, e.g. V(/opt/hello) or V(C:\\Program Files\\hello). Created when missing; a refused
+        upload removes again what it created.
+      - An absolute path without C(.) or C(..) components, line breaks, control or invisible (bidi, zero-width)
+        characters.
       - On Windows, it may not contain C(%) or C("), since the commands that move the files run through C(cmd.exe).
     type: str
     required: true
   version:
     description:
-      - The release's name, one directory name of letters, digits, C(.), C(_), C(+) and C(-), e.g. V(1.4.2) or
-        V(20240611T101500Z). Not C(..), no path separators.
+      - The release's name, one directory name of letters, digits, C(.), C(_), C(+), C(~) and C(-), e.g. V(1.4.2)
+        or V(20240611T101500Z). Not C(..), no path separators, at most 100 characters.
+      - Quote it in YAML, it is text. An unquoted V(2024-01-31) is a date and V(1.10) a number, both refused; a whole
+        number such as V(2) is taken as its digits.
       - Required with O(state=present), O(state=active) and O(state=absent). With O(state=rolled_back), the
         release to roll back to (a named rollback); without it, the previous release.
       - A release never changes once shipped. Shipping a different artifact under an existing name fails;
@@ -73,17 +78,20 @@ options:
     description:
       - The artifact on the controller, a file. Looked up like M(ansible.builtin.copy)'s C(src) (the role's or
         playbook's C(files/) directory for a relative path).
-      - Required with O(state=present) and O(state=active). Read only when its checksum is needed (O(sha256)
-        not given) or when it is shipped.
+      - Required with O(state=present) and O(state=active). It must exist on the controller; its checksum is
+        computed there before anything is sent to the host.
     type: path
   sha256:
     description:
-      - The SHA-256 the artifact must have. When given, the upload is checked against it on the host and a
-        mismatch fails the task, leaving no release behind. When not given, it is computed from O(src) on the
-        controller.
+      - The SHA-256 the artifact must have. When given, O(src) is checked against it on the controller before
+        anything is sent (a mismatch fails the task and changes nothing), and the upload is checked against it
+        on the host (a corrupted upload fails the task and is removed, with the directories made for it). When
+        not given, it is computed from O(src) on the controller.
     type: str
   dest_name:
-    description: The artifact's file name inside the release. Defaults to the file name of O(src).
+    description:
+      - The artifact's file name inside the release, one path component of letters, digits, C(.), C(_), C(+), C(~)
+        and C(-), e.g. V(hello) or V(hello.exe). Defaults to the file name of O(src).
     type: str
   state:
     description:
@@ -98,7 +106,7 @@ options:
     default: present
   keep:
     description:
-      - How many releases to keep. The oldest beyond this number are removed (oldest by shipping order;
+      - How many releases to keep, a whole number of at least 1. The oldest beyond this number are removed (oldest by shipping order;
         releases this collection did not ship count as the oldest, by name). The active release, the previous
         one and the O(version) of the task are never removed, so more may stay.
     type: int

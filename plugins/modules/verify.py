@@ -84,7 +84,8 @@ options:
     required: true
   deadline:
     description:
-      - Seconds the whole verification may take - reaching running, staying up, and probing.
+      - Seconds the whole verification may take - reaching running, staying up, and probing. A finite number
+        more than 0 and at most 86400 (a day).
     type: float
     default: 60.0
   running_timeout:
@@ -96,6 +97,7 @@ options:
     description:
       - Seconds the service must stay running, with the same main PID and no new restarts, before it is probed.
       - V(0) probes as soon as it runs. Must be less than O(deadline).
+      - Every value is checked before anything is waited for or run on the host.
     type: float
     default: 3.0
   probe:
@@ -114,7 +116,9 @@ options:
         required: true
         choices: [http, tcp, command, none]
       url:
-        description: The URL for V(http), for example V(http://127.0.0.1:8080/health).
+        description:
+          - The URL for V(http), for example V(http://127.0.0.1:8080/health). An C(http) or C(https) URL with a
+            host, without spaces (write C(%20)), line breaks, control or invisible characters.
         type: str
       expect_status:
         description: The HTTP statuses that pass, one or a list.
@@ -130,12 +134,14 @@ options:
         type: str
         default: 127.0.0.1
       port:
-        description: The TCP port for V(tcp).
+        description: The TCP port for V(tcp), 1 to 65535.
         type: int
       command:
         description:
           - The program and its arguments for V(command), one list item per argument; no shell is involved on
-            Linux or on the controller. On Windows hosts it runs through the connection's shell.
+            Linux or on the controller. On Windows hosts it runs through the connection's shell, so no item
+            may hold a line break or control character there.
+          - Each item is text; a templated whole number is taken as its digits, a float or boolean is refused.
         type: list
         elements: str
       from:
@@ -149,11 +155,11 @@ options:
         type: str
         choices: [host, controller]
       timeout:
-        description: Seconds one attempt may take (never past O(deadline)).
+        description: Seconds one attempt may take (never past O(deadline)), more than 0 and at most 3600.
         type: float
         default: 5.0
       interval:
-        description: Seconds from the start of one attempt to the start of the next.
+        description: Seconds from the start of one attempt to the start of the next, more than 0 and at most 3600.
         type: float
         default: 1.0
   logs:

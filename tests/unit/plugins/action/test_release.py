@@ -14,7 +14,7 @@ import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Set
 
 import pytest
 
@@ -117,8 +117,8 @@ WINDOWS_BASES = {
 
 @pytest.mark.parametrize("shell", [ShShell(), CmdShell()], ids=["linux", "windows"])
 @pytest.mark.parametrize("change, problem, fix", BAD_INPUT, ids=[b[1][:40] for b in BAD_INPUT])
-def test_bad_input_is_refused_before_the_host_is_asked(artifact: Path, shell: Any, change: Dict[str, Any],
-                                                        problem: str, fix: str) -> None:
+def test_bad_input_is_refused_before_the_host_is_asked(
+        artifact: Path, shell: Any, change: Dict[str, Any], problem: str, fix: str) -> None:
     windows = isinstance(shell, CmdShell)
     args: Dict[str, Any] = dict(base="C:\\svcw\\hello" if windows else "/opt/hello", version="1.0.0",
                                 src=str(artifact), state="active")

@@ -53,8 +53,8 @@ BAD = [
      "Give a value in range"),
     (dict(probe=dict(type="tcp", port=80, timeout=float("inf"))), "probe.timeout: must be a finite number",
      "Give seconds"),
-    (dict(probe=dict(type="command", command=["/bin/check", True])), "probe.command: item 2 must be a string, got "
-                                                                    "the boolean True", "Quote it in YAML"),
+    (dict(probe=dict(type="command", command=["/bin/check", True])),
+     "probe.command: item 2 must be a string, got the boolean True", "Quote it in YAML"),
     (dict(probe=dict(type="command", command="/bin/check --quick")), "probe.command: must be a list",
      "Write it as a list"),
     (dict(log_lines=0), "log_lines: must be between 1 and 1000, got 0", "Give a value in range"),

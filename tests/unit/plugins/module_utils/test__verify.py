@@ -129,10 +129,10 @@ def test_probe_options_are_kept():
     (dict(probe=probe_params(url="127.0.0.1:8080/health")), "probe.url: '127.0.0.1:8080/health' is not an http://"),
     (dict(probe=probe_params(url="ftp://127.0.0.1/x")), "probe.url: 'ftp://127.0.0.1/x' is not an http://"),
     (dict(probe=probe_params(url="http:///health")), "probe.url: 'http:///health' has no host"),
-    (dict(probe=probe_params(url="http://127.0.0.1:99999/")), "probe.url: 'http://127.0.0.1:99999/' is not a valid "
-                                                               "URL"),
-    (dict(probe=probe_params(url="http://127.0.0.1/a b")), "probe.url: 'http://127.0.0.1/a b' contains a space. "
-                                                            "Write it as %20"),
+    (dict(probe=probe_params(url="http://127.0.0.1:99999/")),
+     "probe.url: 'http://127.0.0.1:99999/' is not a valid URL"),
+    (dict(probe=probe_params(url="http://127.0.0.1/a b")),
+     "probe.url: 'http://127.0.0.1/a b' contains a space. Write it as %20"),
     (dict(probe=probe_params(url="http://127.0.0.1/\u200bhealth")), "probe.url: contains U+200B (ZERO WIDTH SPACE)"),
     (dict(probe=probe_params(url="http://127.0.0.1/\r\nX: y")), "probe.url: contains U+000D (CARRIAGE RETURN)"),
     (dict(probe=probe_params(type="tcp", url=None)), "probe.port: is required for a tcp probe"),
@@ -173,8 +173,8 @@ def test_task_values_are_checked_before_the_argument_spec_converts_them():
     spec = argument_spec()
     raw = dict(name="hello", deadline=30, probe=dict(type="tcp", port="8080", timeout=2, expect_status=204))
     plain = plain_options(spec, raw, OPTION_RULES)
-    assert plain == dict(name="hello", deadline=30.0, probe=dict(type="tcp", port=8080, timeout=2.0,
-                                                                   expect_status=[204]))
+    expected = dict(name="hello", deadline=30.0, probe=dict(type="tcp", port=8080, timeout=2.0, expect_status=[204]))
+    assert plain == expected
     for bad, message in ((dict(deadline=float("inf")), "deadline: must be a finite number of seconds"),
                          (dict(probe=dict(type="http", url=datetime.date(2024, 1, 1))), "probe.url: must be a string"),
                          (dict(probe=dict(type="tcp", port=0)), "probe.port: must be between 1 and 65535"),
