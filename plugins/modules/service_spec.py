@@ -22,6 +22,7 @@ author:
   - svcwright maintainers (@svcwright)
 extends_documentation_fragment:
   - svcwright.services.service_spec
+  - svcwright.services.unified
 attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
@@ -43,37 +44,6 @@ attributes:
     support: full
     platforms: [posix, windows]
 options:
-  windows_manager:
-    description:
-      - How Windows hosts run the service. V(sc) registers the program itself with the Service Control Manager
-        (it must implement the Windows service protocol); V(nssm) wraps any console program with NSSM.
-    type: str
-    choices: [sc, nssm]
-    default: sc
-  password:
-    description:
-      - Password of O(account) on Windows hosts (user accounts only). Never logged.
-      - Refused for Linux hosts.
-    type: str
-  restart_triggers:
-    description:
-      - Linux hosts; files whose change since the service started means it must restart. See
-        M(svcwright.services.systemd_unit).
-    type: list
-    elements: str
-    default: []
-  systemd:
-    description: Options of M(svcwright.services.systemd_unit) for Linux hosts, e.g. V(hardening) or V(create_account).
-    type: dict
-    default: {}
-  win_service:
-    description: Options of M(svcwright.services.win_service) for Windows hosts when O(windows_manager=sc).
-    type: dict
-    default: {}
-  win_nssm:
-    description: Options of M(svcwright.services.win_nssm) for Windows hosts when O(windows_manager=nssm).
-    type: dict
-    default: {}
   command:
     description:
       - Absolute path of the program to run.
