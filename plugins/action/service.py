@@ -52,12 +52,23 @@ def backend_for(windows: bool, windows_manager: str) -> str:
     return NSSM if windows_manager == "nssm" else SC
 
 
-def _without_none(value: Any) -> Any:
-    """Validated parameters hold None for options not given; backends validate again and a
-    None would read as a value there."""
-    if isinstance(value, dict):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
-    return value
+# Options whose suboptions the argument spec fills with None when not given.
+_SUBOPTION_DICTS = ("restart", "logs")
+
+
+def spec_args(params: Dict[str, Any]) -> Dict[str, Any]:
+    """The spec options for the backend task: options not given (None after validation, also
+    inside restart and logs) are left out so the backend applies its defaults. User data (env
+    values, list items) is passed as it is: a null there is the user's, and is refused."""
+    args: Dict[str, Any] = {}
+    for key in SPEC_KEYS:
+        value = params[key]
+        if value is None:
+            continue
+        if key in _SUBOPTION_DICTS and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if v is not None}
+        args[key] = value
+    return args
 
 
 def _windows_state(status: Dict[str, Any]) -> Dict[str, Any]:
@@ -108,7 +119,7 @@ class ActionModule(ActionBase):
             check_password(params["name"], params["password"], backend)
         except SpecError as exc:
             raise AnsibleActionFail("host %s: %s" % (host, exc))
-        args = _without_none({k: params[k] for k in SPEC_KEYS})
+        args = spec_args(params)
         if backend == SYSTEMD:
             if params["restart_triggers"]:
                 args["restart_triggers"] = params["restart_triggers"]

@@ -16,19 +16,19 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.svcwright.services.plugins.action.service import (
-    _without_none,
     argument_spec as service_argument_spec,
     backend_for,
+    spec_args,
 )
 from ansible_collections.svcwright.services.plugins.action.win_nssm import argument_spec as nssm_argument_spec
 from ansible_collections.svcwright.services.plugins.action.win_service import argument_spec as sc_argument_spec
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_render import nssm_options, render_parameters
+from ansible_collections.svcwright.services.plugins.module_utils._release_plan import ReleaseError, check_version
 from ansible_collections.svcwright.services.plugins.module_utils._sc_render import WinOptions, desired_config
 from ansible_collections.svcwright.services.plugins.module_utils._spec import (
     BACKENDS,
     NSSM,
     SC,
-    SPEC_KEYS,
     SYSTEMD,
     SpecError,
     ServiceSpec,
@@ -56,10 +56,24 @@ def argument_spec() -> Dict[str, Any]:
     spec.update(
         base=dict(type="str"),
         binary=dict(type="str"),
+        version=dict(type="raw"),
+        variables=dict(type="dict", default={}),
         default_account=dict(type="bool", default=False),
         verify=dict(type="dict"),
     )
     return spec
+
+
+def _origin(variables: Dict[str, Any], key: Optional[str]) -> str:
+    """Where a caller (a role) took the option from, e.g. " (from deploy_args)"."""
+    if not key:
+        source = variables.get("*")
+        return " (set from %s)" % source if source else ""
+    top = key.split("[", 1)[0].split(".", 1)[0].split(" ", 1)[0]
+    if key.startswith("env "):
+        top = "env"
+    source = variables.get(top) or variables.get("*")
+    return " (set from %s)" % source if source else ""
 
 
 def default_base(windows: bool, name: str) -> str:
@@ -88,8 +102,15 @@ class ActionModule(ActionBase):
         name = params["name"]
         try:
             checked = self._check(params, windows, backend)
-        except (SpecError, VerifyError, ValueProblem) as exc:
-            raise AnsibleActionFail("host %s: %s Nothing was changed." % (host, exc))
+        except SpecError as exc:
+            raise AnsibleActionFail("host %s: %s%s Nothing was changed." % (
+                host, exc, _origin(params["variables"], exc.key)))
+        except VerifyError as exc:
+            raise AnsibleActionFail("host %s: service %r: verify: %s%s Nothing was changed." % (
+                host, name, exc, _origin(params["variables"], "verify")))
+        except ReleaseError as exc:
+            raise AnsibleActionFail("host %s: service %r: release %s%s Nothing was changed." % (
+                host, name, exc, _origin(params["variables"], "version")))
         result.update(checked, changed=False, platform=platform, backend=BACKENDS[backend].module.rsplit(".", 1)[-1])
         result["name"] = name
         return result
@@ -101,13 +122,17 @@ class ActionModule(ActionBase):
             path_component(binary)
         except ValueProblem as exc:
             default = "" if params["binary"] else " (it defaults to the service name: give binary)"
-            raise SpecError("service %r: binary %s. %s%s" % (name, exc.problem, exc.fix, default)) from None
+            raise SpecError("service %r: binary %s. %s%s" % (name, exc.problem, exc.fix, default),
+                            key="binary" if params["binary"] else "name") from None
         if windows and not binary.lower().endswith(".exe"):
             binary += ".exe"
-        service = _without_none({k: params[k] for k in SPEC_KEYS})
+        service = spec_args(params)
         base = params["base"] or default_base(windows, name)
         if params["base"] is not None:
-            build_spec(dict(name=name, command=base, state="absent"), backend)
+            try:
+                build_spec(dict(name=name, command=base, state="absent"), backend)
+            except SpecError as exc:
+                raise SpecError(str(exc).replace(": command ", ": base ", 1), key="base") from None
         if params["command"] is None:
             service["command"] = current_path(windows, base, binary)
         if params["account"] is None and params["default_account"]:
@@ -132,6 +157,8 @@ class ActionModule(ActionBase):
             service["password"] = params["password"]
         out: Dict[str, Any] = dict(spec=service, base=base, binary=binary, command=spec.command,
                                    normalized=spec.as_dict())
+        if params["version"] is not None:
+            out["version"] = check_version(params["version"])
         if params["verify"] is not None:
             verify = dict(params["verify"], name=name)
             options_from_params(validate_args(self, verify_argument_spec(), verify))

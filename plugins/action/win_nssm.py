@@ -79,6 +79,8 @@ from ansible_collections.svcwright.services.plugins.plugin_utils._action_args im
 from ansible_collections.svcwright.services.plugins.plugin_utils._secrets import mask, shown_argv
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
+    missing_prerequisites,
+    prerequisite_argvs,
     ServiceOpError,
     query_argvs,
     restart_service,
@@ -207,12 +209,13 @@ class ActionModule(ActionBase):
         self._nssm_path = opts.nssm_path
         runner = WinRunner(self, task_vars)
         observed, checked_by = self._observe(runner, spec, opts.nssm_path)
+        problems = list(self._missing)
         if observed.command_present is False and spec.state in ("started", "restarted"):
-            message = ("command %s does not exist on the host; the service could not start. Ship the program "
-                       "before this task." % spec.command)
-            if not self._task.check_mode:
-                raise self._fail(name, message + " Nothing was changed.")
-            warnings.append("service %r: %s" % (name, message))
+            problems.insert(0, "command %s does not exist on the host; the service could not start. Ship the "
+                               "program before this task." % spec.command)
+        if problems and not self._task.check_mode:
+            raise self._fail(name, " ".join(problems) + " Nothing was changed.")
+        warnings += ["service %r: %s" % (name, p) for p in problems]
 
         desired = Desired(name=name, state=spec.state, parameters=desired_params, nssm_path=opts.nssm_path,
                           nssm_sha256=want_sha, password=self._secret, update_password=params["update_password"])
@@ -265,11 +268,14 @@ class ActionModule(ActionBase):
         present = spec.state != "absent"
         directories = log_directories(spec) if present else []
         reads = read_argvs(name, nssm_path if present else None, spec.command if present else None, directories)
-        argvs = list(reads.values()) + query_argvs(name)
+        # The program's own read is among the reads; the dependencies are read in the same round trip.
+        checks = prerequisite_argvs(spec, command=False)
+        argvs = list(reads.values()) + query_argvs(name) + [argv for _key, argv in checks]
         results = runner.run(argvs)
         by_key: Dict[str, CommandResult] = dict(zip(reads, results))
+        self._missing = missing_prerequisites(spec, checks, results[len(argvs) - len(checks):])
         try:
-            status = status_from(name, results[len(reads):])
+            status = status_from(name, results[len(reads):len(argvs) - len(checks)])
             config = parse_service_registry(by_key["registry"].rc, by_key["registry"].output, name)
         except (ServiceOpError, ObserveError) as exc:
             raise self._fail(name, "%s\nFix the service on the host, or remove it, and run again." % exc)

@@ -14,7 +14,6 @@ from typing import Any, Dict, List, Optional, Tuple
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan import file_exists_argv, parse_file_exists
 from ansible_collections.svcwright.services.plugins.module_utils._sc_output import ScServiceStatus
 from ansible_collections.svcwright.services.plugins.module_utils._sc_render import (
     READS,
@@ -48,6 +47,8 @@ from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner imp
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     ServiceOpError,
     delete_service,
+    missing_prerequisites,
+    prerequisite_argvs,
     start_service,
     status_from,
     stop_service,
@@ -58,16 +59,6 @@ def argument_spec() -> Dict[str, Any]:
     spec = spec_argument_spec()
     spec.update(WINDOWS_OPTIONS)
     return spec
-
-
-def prerequisite_argvs(spec: Any) -> List[Tuple[str, List[str]]]:
-    """Reads of what the service needs: its program (unless it is being removed) and each
-    service it depends on (load-order groups, +Name, are not services)."""
-    if spec.state == "absent":
-        return []
-    checks: List[Tuple[str, List[str]]] = [("command", file_exists_argv(spec.command))]
-    checks += [(dep, ["sc.exe", "query", dep]) for dep in spec.dependencies if not dep.startswith("+")]
-    return checks
 
 
 def status_dict(status: Optional[ScServiceStatus]) -> Dict[str, Any]:
@@ -168,21 +159,9 @@ class ActionModule(ActionBase):
 
     def _check_prerequisites(self, spec: Any, checks: List[Tuple[str, List[str]]],
                              results: List[CommandResult]) -> None:
-        """The program and the dependencies must exist before anything is written; check mode
-        predicts the failure as a warning, since the program may be shipped by an earlier task."""
-        problems = []
-        for (key, _argv), res in zip(checks, results):
-            if key == "command" and not parse_file_exists(res.rc, res.output):
-                problems.append("command %s does not exist on the host. Ship the program before this task."
-                                % spec.command)
-            elif key != "command":
-                try:
-                    missing = status_from(key, [res]) is None
-                except ServiceOpError:
-                    missing = False
-                if missing:
-                    problems.append("dependency %s is not a service on this host. Install it first, or remove it "
-                                    "from dependencies." % key)
+        """Check mode predicts the failure as a warning: the program may be shipped by an
+        earlier task of the same run."""
+        problems = missing_prerequisites(spec, checks, results)
         if not problems:
             return
         if self._task.check_mode:

@@ -86,14 +86,14 @@ def check_version(version: object, what: str = "version") -> str:
     """A release name: one directory name, the same on every platform (and a word on a
     cmd.exe line, so the narrow set of :func:`path_component`)."""
     if version is None or version == "":
-        raise ReleaseError("%s: is empty. Name the release, e.g. 1.4.2 or 20240611T101500Z." % what)
+        raise ReleaseError("%s: is empty. Give the release a name, e.g. 1.4.2 or 20240611T101500Z." % what)
     try:
         text = scalar_text(version)
     except ValueProblem as exc:
         raise _keyed(what, exc) from None
     if "/" in text or "\\" in text:
-        raise ReleaseError("%s: %r contains a path separator. A release name is one directory name, e.g. 1.4.2."
-                           % (what, text))
+        raise ReleaseError("%s: %r contains a path separator. Use one directory name as the release name, e.g. "
+                           "1.4.2." % (what, text))
     if ".." in text:
         raise ReleaseError("%s: %r contains '..'. Use another release name, e.g. 1.4.2." % (what, text))
     try:

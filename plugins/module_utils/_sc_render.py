@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ._sc_output import FailureAction
-from ._spec import ServiceSpec, SpecError
+from ._values import ValueProblem, seconds
+from ._spec import MAX_SECONDS, ServiceSpec, SpecError
 from ._win_account import FINGERPRINT_VALUE, fingerprint_key, normalize_account
 from ._win_cmdline import CommandLineError, build_image_path, shell_unsafe_char
 
@@ -117,6 +118,14 @@ def _fail(name: str, key: str, problem: str, fix: str) -> SpecError:
     return SpecError("service %r: %s %s. %s" % (name, key, problem, fix))
 
 
+def _seconds(name: str, key: str, value: Any) -> float:
+    """A delay or period of the recovery settings: finite seconds the SCM can store."""
+    try:
+        return seconds(value, 0.0, maximum=MAX_SECONDS)
+    except ValueProblem as exc:
+        raise _fail(name, key, exc.problem, exc.fix) from None
+
+
 def _check_text(name: str, key: str, value: Optional[str], secret: bool = False) -> None:
     """Every value reaches sc.exe or reg.exe on a cmd.exe or PowerShell line, and comes back
     through their line-by-line output: it must be one line without invisible characters."""
@@ -186,9 +195,7 @@ def recovery_from(spec: ServiceSpec, opts: WinOptions) -> Recovery:
             if word is None:
                 raise _fail(name, "failure_actions[%d].type" % i, "is %r" % (item.get("type"),),
                             "Use one of %s." % ", ".join(FAILURE_ACTION_WORDS))
-            delay = float(item.get("delay") or 0.0)
-            if delay < 0:
-                raise _fail(name, "failure_actions[%d].delay" % i, "is negative", "Give seconds >= 0.")
+            delay = _seconds(name, "failure_actions[%d].delay" % i, item.get("delay") or 0.0)
             actions.append(FailureAction(word, _ms(delay)))
     elif spec.restart.policy == "never":
         actions = []
@@ -210,9 +217,8 @@ def recovery_from(spec: ServiceSpec, opts: WinOptions) -> Recovery:
         if any(c in opts.failure_command for c in "\r\n\0"):
             raise _fail(name, "failure_command", "contains a line break or NUL", "Give one command line.")
 
-    period = opts.failure_reset_period if opts.failure_reset_period is not None else spec.restart.window
-    if period < 0:
-        raise _fail(name, "failure_reset_period", "is negative", "Give seconds >= 0.")
+    period = (_seconds(name, "failure_reset_period", opts.failure_reset_period)
+              if opts.failure_reset_period is not None else spec.restart.window)
     non_crash = opts.failure_actions_on_non_crash_failures
     if non_crash is None:
         # A service that stops itself with an error has failed in the spec's sense too

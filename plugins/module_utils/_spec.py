@@ -50,7 +50,12 @@ _SOCKET = re.compile(r"^(\[[0-9A-Fa-f:.]+\]:|[0-9.]+:|[A-Za-z0-9.-]+:)?([0-9]{1,
 
 
 class SpecError(ValueError):
-    """A spec that cannot be made true: the message says which key and what to do."""
+    """A spec that cannot be made true: the message says which key and what to do.
+    ``key`` names the option (e.g. ``args[1]``, ``env value of PORT``) when one is at fault."""
+
+    def __init__(self, message: str, key: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ class _Checker:
         self.backend = backend
 
     def fail(self, key: str, problem: str, fix: str) -> SpecError:
-        return SpecError("service %r: %s %s. %s" % (self.name, key, problem, fix))
+        return SpecError("service %r: %s %s. %s" % (self.name, key, problem, fix), key=key)
 
     def guard(self, key: str, check: Callable[[], Any]) -> Any:
         try:
@@ -272,25 +277,26 @@ class _Checker:
 def check_name(name: Any, backend: Backend) -> str:
     """The service name: one that every tool of the backend reads as exactly this name."""
     if not isinstance(name, str) or not name.strip():
-        raise SpecError("service name is empty. Give the service a name, e.g. name: hello.")
+        raise SpecError("service name is empty. Give the service a name, e.g. name: hello.", key="name")
     bad = unsafe_char(name)
     if bad is not None:
         raise SpecError("service %r: name contains %s. Use letters, digits, '-', '_' and '.': a name must read "
-                        "and display as exactly what it is." % (name, describe_char(bad)))
+                        "and display as exactly what it is." % (name, describe_char(bad)), key="name")
     if backend.windows:
         if len(name) > 256 or not _WINDOWS_NAME.match(name) or name != name.strip() or name.endswith("."):
-            raise SpecError("service %r: not a name every Windows tool reads as it is. Use letters, digits, "
+            raise SpecError("service %r: name is not a name every Windows tool reads as it is. Use letters, digits, "
                             "spaces and _ . - [ ] ( ) { } + @ # , ~ (no %% ! ^ & | < > quotes or slashes, starting "
-                            "with a letter, digit or '_', at most 256 characters)." % name)
+                            "with a letter, digit or '_', at most 256 characters)." % name, key="name")
         return name
     base = name[: -len(".service")] if name.endswith(".service") else name
     suffix = base.rsplit(".", 1)[-1] if "." in base else ""
     if suffix in _UNIT_SUFFIXES:
-        raise SpecError("service %r: ends in .%s, which would make the unit %s.service. Give the service's own "
-                        "name (e.g. %s)." % (name, suffix, base, base.rsplit(".", 1)[0] or "hello"))
+        raise SpecError("service %r: name ends in .%s, which would make the unit %s.service. Give the service's "
+                        "own name (e.g. %s)." % (name, suffix, base, base.rsplit(".", 1)[0] or "hello"), key="name")
     if not _SYSTEMD_NAME.match(base) or ".." in base or len(base) > 255 - len(".service"):
-        raise SpecError("service %r: not a valid systemd unit name. Use letters, digits and ':', '_', '.', '-' "
-                        "(starting with a letter, digit or '_', no '..', at most 247 characters)." % name)
+        raise SpecError("service %r: name is not a valid systemd unit name. Use letters, digits and ':', '_', '.', "
+                        "'-' (starting with a letter, digit or '_', no '..', at most 247 characters)." % name,
+                        key="name")
     return base
 
 
@@ -317,10 +323,11 @@ def _check_dependency(c: _Checker, key: str, value: Any) -> str:
         service = dep[1:] if dep.startswith("+") else dep
         if not _WINDOWS_NAME.match(service) or len(service) > 256 or dep != dep.strip():
             raise c.fail(key, "%r is not a Windows service name" % dep,
-                         "Name a service by its service name (or a load-order group as +Group).")
+                         "Use one service's name per item (or a load-order group as +Group); '/' separates names "
+                         "in sc.exe's own syntax.")
     elif not _SYSTEMD_DEPENDENCY.match(dep) or ".." in dep or len(dep) > 255:
         raise c.fail(key, "%r is not a systemd unit name" % dep,
-                     "Name a unit, e.g. postgresql or network-online.target.")
+                     "Use one unit name per item, e.g. postgresql or network-online.target.")
     return dep
 
 
@@ -371,8 +378,8 @@ def build_spec(params: Mapping[str, Any], backend: str = SYSTEMD) -> ServiceSpec
                          "Use letters, digits and '_' and do not start with a digit.")
         if value is None or isinstance(value, (bool, float, list, dict)):
             raise c.fail("env value of %s" % key, "must be a string, got %s" % _type_of(value),
-                         "Ambiguous env values must be wrapped in quotes (e.g. %s: '%s')."
-                         % (key, "" if value is None else value))
+                         "Quote it in YAML (e.g. %s: '%s'): ambiguous env values must be wrapped in quotes."
+                         % (key, "" if value is None else str(value).lower() if isinstance(value, bool) else value))
         env[key] = c.value("env value of %s" % key, value)
 
     restart_params = params.get("restart") or {}
@@ -436,13 +443,13 @@ def check_supported(spec: ServiceSpec, backend: Backend) -> None:
                    "for the Linux hosts (group_vars)." if key == "sockets" else
                    "Use windows_manager: nssm, or remove %s." % key)
             raise SpecError("service %r: %s is not supported by %s: %s. %s"
-                            % (spec.name, key, backend.module, backend.why_not, fix))
+                            % (spec.name, key, backend.module, backend.why_not, fix), key=key)
 
 
 def check_password(name: str, password: Optional[str], backend: str) -> None:
     if password is not None and not BACKENDS[backend].password:
         raise SpecError("service %r: password is for Windows accounts; %s. Remove password for Linux hosts."
-                        % (name, BACKENDS[backend].why_not))
+                        % (name, BACKENDS[backend].why_not), key="password")
 
 
 def _type_of(value: Any) -> str:

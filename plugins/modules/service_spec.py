@@ -70,6 +70,18 @@ options:
     description:
       - Options of M(svcwright.services.verify) (without O(name)) to check as well; returned as RV(verify).
     type: dict
+  version:
+    description:
+      - A release version to check as M(svcwright.services.release) would (one directory name); returned as
+        RV(version).
+    type: raw
+  variables:
+    description:
+      - Where the caller took each option from, for error messages, e.g. V({name: deploy_name, args: deploy_args}).
+        The key V(*) names the source of every option not listed.
+      - A refusal then says, for example, C(args[1] must be a string ... (set from deploy_args)).
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""
@@ -126,4 +138,9 @@ verify:
   description: The task arguments for M(svcwright.services.verify).
   returned: when O(verify) is given
   type: dict
+version:
+  description: The checked release version, as text.
+  returned: when O(version) is given
+  type: str
+  sample: 1.4.2
 """

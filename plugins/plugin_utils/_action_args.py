@@ -20,7 +20,10 @@ def validate_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[st
     keys, not values. The caller must keep such values out of its results.
     """
     host = getattr(action, "_svcw_host", "")
-    prefix = "%sinvalid arguments for %s: " % ("host %s: " % host if host else "", action._task.action)
+    name = task_args.get("name") if isinstance(task_args, dict) else None
+    prefix = "%s%sinvalid arguments for %s: " % ("host %s: " % host if host else "",
+                                                 "service %r: " % name if isinstance(name, str) else "",
+                                                 action._task.action)
     # Plain JSON types, as a module would receive them: ansible-core hands an action plugin
     # its own tagged subclasses of int, str ..., whose type names would show in messages.
     unplain = _first_unplain(task_args, "")

@@ -12,7 +12,7 @@ the last Service Control Manager entries of the System event log.
 from __future__ import annotations
 
 import time
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from ansible_collections.svcwright.services.plugins.module_utils._eventlog_output import (
     format_events,
@@ -25,6 +25,8 @@ from ansible_collections.svcwright.services.plugins.module_utils._sc_output impo
     find_sc_failure,
     parse_sc_query_one,
 )
+from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan import file_exists_argv, parse_file_exists
+from ansible_collections.svcwright.services.plugins.module_utils._spec import ServiceSpec
 from ansible_collections.svcwright.services.plugins.module_utils._win_errors import describe_win32_error
 from ansible_collections.svcwright.services.plugins.module_utils._win_text import WinOutputParseError
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
@@ -63,6 +65,37 @@ def status_from(name: str, results: Sequence[CommandResult]) -> Optional[ScServi
     if not_found:
         return None
     raise ServiceOpError("cannot read the state of service %r: sc.exe said %r" % (name, results[-1].output[-500:]))
+
+
+def prerequisite_argvs(spec: ServiceSpec, command: bool = True) -> List[Tuple[str, List[str]]]:
+    """Reads of what a service needs before it can work: its program (``command``) and each
+    service it depends on (load-order groups, +Name, are not services). None when it is
+    being removed."""
+    if spec.state == "absent":
+        return []
+    checks: List[Tuple[str, List[str]]] = [("command", file_exists_argv(spec.command or ""))] if command else []
+    checks += [(dep, ["sc.exe", "query", dep]) for dep in spec.dependencies if not dep.startswith("+")]
+    return checks
+
+
+def missing_prerequisites(spec: ServiceSpec, checks: Sequence[Tuple[str, List[str]]],
+                          results: Sequence[CommandResult]) -> List[str]:
+    """What the reads of :func:`prerequisite_argvs` found missing, each with what to do."""
+    problems = []
+    for (key, _argv), res in zip(checks, results):
+        if key == "command":
+            if not parse_file_exists(res.rc, res.output):
+                problems.append("command %s does not exist on the host. Ship the program before this task."
+                                % spec.command)
+            continue
+        try:
+            missing = status_from(key, [res]) is None
+        except ServiceOpError:
+            missing = False
+        if missing:
+            problems.append("dependency %s is not a service on this host. Install it first, or remove it from "
+                            "dependencies." % key)
+    return problems
 
 
 def query_status(runner: WinRunner, name: str) -> Optional[ScServiceStatus]:

@@ -53,7 +53,7 @@ def test_windows_defaults_come_from_the_platform():
     (dict(name="a;b"), False, "not a valid systemd unit name"),
     (dict(name="%OS%"), True, "not a name every Windows tool reads"),
     (dict(name="hello", sockets=["8080"]), True, "sockets is not supported by svcwright.services.win_service"),
-    (dict(name="hello", env={"PORT": True}), False, "Ambiguous env values"),
+    (dict(name="hello", env={"PORT": True}), False, "ambiguous env values"),
     (dict(name="hello", systemd={"wanted_by": "multi-user.target\nExecStartPre=/bin/sh"}), False, "wanted_by"),
     (dict(name="hello", systemd={"unit_dir": "relative"}), False, "unit_dir must be an absolute path"),
     (dict(name="hello", systemd={"drop_ins": {"../x": {"Service": {"A": "b"}}}}), False, "not a plain file name"),
@@ -73,3 +73,28 @@ def test_bad_requests_fail_on_the_controller_with_host_key_and_fix(args, windows
         run(args, windows=windows)
     assert "web1" in str(err.value)
     assert "Traceback" not in str(err.value)
+
+
+ROLE_VARIABLES = {"name": "deploy_name", "args": "deploy_args", "env": "deploy_env", "version": "deploy_version",
+                  "verify": "deploy_verify", "base": "deploy_base", "*": "deploy_service_extra"}
+
+
+@pytest.mark.parametrize("args,windows,source", [
+    (dict(name="a;b"), False, "deploy_name"),
+    (dict(name="SvcwH&echo pwned"), True, "deploy_name"),
+    (dict(name="hello", args=["-x", 1.5]), False, "deploy_args"),
+    (dict(name="hello", env={"A": None}), False, "deploy_env"),
+    (dict(name="hello", version="..\\x"), True, "deploy_version"),
+    (dict(name="hello", version=""), False, "deploy_version"),
+    (dict(name="hello", verify={"deadline": 5, "stable_for": 30}), False, "deploy_verify"),
+    (dict(name="hello", base="opt/x"), False, "deploy_base"),
+    (dict(name="hello", systemd={"wanted_by": "a\nb"}), False, "deploy_service_extra"),
+])
+def test_a_role_learns_which_of_its_variables_is_at_fault(args, windows, source):
+    with pytest.raises(AnsibleActionFail, match=r"\(set from %s\)" % source) as err:
+        run(dict(args, variables=ROLE_VARIABLES), windows=windows)
+    assert "service " in str(err.value) and "web1" in str(err.value)
+
+
+def test_the_version_comes_back_as_text():
+    assert run(dict(name="hello", version=2))["version"] == "2"

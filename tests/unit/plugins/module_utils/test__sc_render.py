@@ -139,9 +139,9 @@ def test_explicit_failure_actions_override_the_policy():
 @pytest.mark.parametrize("opts,match", [
     (WinOptions(failure_actions=[{"type": "run_command"}]), "run_command action but failure_command is not set"),
     (WinOptions(failure_command="x.exe"), "failure_command is set but no failure action runs it"),
-    (WinOptions(failure_actions=[{"type": "restart", "delay": -1}]), r"failure_actions\[0\].delay is negative"),
+    (WinOptions(failure_actions=[{"type": "restart", "delay": -1}]), r"failure_actions\[0\].delay must be >= 0 seconds"),
     (WinOptions(failure_actions=[{"type": "explode"}]), r"failure_actions\[0\].type is 'explode'"),
-    (WinOptions(failure_reset_period=-5), "failure_reset_period is negative"),
+    (WinOptions(failure_reset_period=-5), "failure_reset_period must be >= 0 seconds"),
     (WinOptions(failure_actions=[{"type": "run_command"}], failure_command="a\nb"), "line break"),
 ])
 def test_bad_recovery_options_are_refused(opts, match):
