@@ -116,8 +116,9 @@ def test_the_model_expands_and_runs_what_cmd_would() -> None:
     assert caret_phase('a "&|" ^&') == 'a "&|" &'
 
 
-_ALPHABET = st.sampled_from(list(' \t"\\abc%!^&|<>():=;,\'@/\u00e9\u4e2d\u2019') + ["%OS%", "%PATH:~0,1%", "!OS!",
-                                                                                  "%%", "^%OS^%", '\\"'])
+_PIECES = list(' \t"\\abc%!^&|<>():=;,\'@/\u00e9\u4e2d\u2019')
+_PIECES += ["%OS%", "%PATH:~0,1%", "!OS!", "%%", "^%OS^%", '\\"']
+_ALPHABET = st.sampled_from(_PIECES)
 ARG = st.lists(_ALPHABET, max_size=8).map("".join) | st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
 PROGRAM = st.sampled_from(["sc.exe", "C:\\Program Files\\svcwright\\nssm.exe", "reg.exe", "C:\\a,b\\x.exe",
                            "C:\\a&b\\x.exe", "C:\\(x)\\y.exe", "x;y.exe", "@x.exe", "C:/a/b.exe"]) | st.text(
