@@ -58,6 +58,10 @@ def split_exec(line: str) -> List[str]:
                     word.append(chr(int(text[i + 2:i + 6], 16)))
                     i += 6
                     continue
+                if nxt == "U":
+                    word.append(chr(int(text[i + 2:i + 10], 16)))
+                    i += 10
+                    continue
                 if nxt == "x":
                     word.append(chr(int(text[i + 2:i + 4], 16)))
                     i += 4
