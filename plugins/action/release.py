@@ -26,7 +26,16 @@ from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.svcwright.services.plugins.module_utils._release_definition import (
+    DEFINITION_FILE,
+    DefinitionError,
+    decode_definition,
+    encode_definition,
+    storable,
+)
 from ansible_collections.svcwright.services.plugins.module_utils._release_plan import (
+    HostState,
+    definition_read_argv,
     CMD_BUILTIN,
     REQUIRED_IF,
     RELEASE_OPTIONS,
@@ -154,7 +163,8 @@ class ActionModule(ActionBase):
                     raise ReleaseError(
                         "sha256: the task declares %s, but src %s has sha256 %s. Give the checksum of this file, or "
                         "the file of this checksum. Nothing was sent to the host." % (declared, local, sha256))
-            self._request = Request(params["state"], version, self._dest_name, sha256, keep, service)
+            definition = storable(params["definition"]) if params["definition"] is not None else None
+            self._request = Request(params["state"], version, self._dest_name, sha256, keep, service, definition)
             result.update(self._run_windows() if windows else self._run_linux())
         except ReleaseError as exc:
             raise AnsibleActionFail(label + str(exc))
@@ -206,6 +216,8 @@ class ActionModule(ActionBase):
         req = self._request
         args = dict(base=self._base, version=req.version, dest_name=self._dest_name, sha256=req.sha256,
                     state=req.state, keep=req.keep, _host=self._svcw_host)
+        if req.definition is not None:
+            args["definition"] = req.definition
         args.update(extra)
         res = self._execute_module(module_name=MODULE, module_args=args, task_vars=self._task_vars)
         if res.get("failed"):
@@ -223,6 +235,7 @@ class ActionModule(ActionBase):
             return exc.result
         before, after = Summary(**first["before"]), Summary(**final["after"])
         out = self._returns(before, after, final["changes"], bool(first["transferred"]))
+        out.update(definition=final.get("definition"), previous_definition=final.get("previous_definition"))
         if self._task.diff:
             out["diff"] = self._diff(before, after)
         if first.get("warnings") or final.get("warnings"):
@@ -276,22 +289,30 @@ class ActionModule(ActionBase):
         argvs = windows_inspect_argvs(base, req.version, self._dest_name)
         if req.service:
             argvs += query_argvs(req.service)
+        # The definitions of the active release and of the requested one, in the same round trip.
+        def_reads = [(None, definition_read_argv(win_path(base, "current")))]
+        if req.version is not None:
+            def_reads.append((req.version, definition_read_argv(win_path(base, "releases", req.version))))
+        argvs += [argv for _v, argv in def_reads]
         results = runner.run(argvs)
-        count = len(argvs) - (2 if req.service else 0)
+        self._def_reads = def_reads
+        count = len(argvs) - len(def_reads) - (2 if req.service else 0)
         inspect = parse_windows_inspect(base, req.version, self._dest_name, [(r.rc, r.output) for r in results[:count]])
         state = inspect.state
         if req.service:
             try:
-                status = status_from(req.service, results[count:])
+                status = status_from(req.service, results[count:count + 2])
             except ServiceOpError as exc:
                 raise ReleaseError(str(exc))
             state.service_running = status is not None and not status.stopped
         if inspect.target_path is not None and not inspect.target_hashed:
             state.target_sha256 = self._hash_by_fetching(runner, inspect.target_path)
+        self._read_definitions(runner, state, results[len(argvs) - len(def_reads):])
         now = time.time()
         plan = plan_release(state, req, now)
         changes = [c.describe() for c in plan.changes]
         out = self._returns(plan.before, plan.after, changes, plan.ship is not None)
+        out.update(definition=plan.active_definition, previous_definition=plan.previous_definition)
         if self._task.diff:
             out["diff"] = self._diff(plan.before, plan.after)
         if inspect.warnings:
@@ -300,6 +321,38 @@ class ActionModule(ActionBase):
             self._apply_windows(runner, plan, now)
         out["round_trips"] = runner.round_trips
         return out
+
+    def _read_definitions(self, runner: WinRunner, state: HostState, results: List[CommandResult]) -> None:
+        """The recorded definitions: the active release's (in current), the requested one's,
+        and for a rollback to the previous release, the previous one's (one more read)."""
+        for (version, _argv), res in zip(self._def_reads, results):
+            where = version or state.active
+            if where is not None and (version is None or version != state.active):
+                state.definitions[where] = self._decode(res, where)
+        req = self._request
+        if req.state == "rolled_back" and req.version is None:
+            previous = state.record.now.previous if state.record.now.active == state.active else None
+            if previous is None and state.record.before is not None and state.record.before.active == state.active:
+                previous = state.record.before.previous
+            if previous is not None and previous in state.releases and previous not in state.definitions:
+                res = runner.run_one(definition_read_argv(win_path(self._base, "releases", previous)))
+                state.definitions[previous] = self._decode(res, previous)
+
+    def _decode(self, res: CommandResult, version: str) -> Optional[Dict[str, Any]]:
+        try:
+            return decode_definition(res.output if res.rc == 0 else None, "the definition of release %s" % version)
+        except DefinitionError as exc:
+            raise ReleaseError(str(exc)) from None
+
+    def _put_definition(self, runner: WinRunner, directory: str) -> None:
+        """The definition file of a release, uploaded into its directory."""
+        fd, local = tempfile.mkstemp(prefix="svcwright-definition-")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(encode_definition(self._request.definition or {}))
+            runner.put_file(local, win_path(directory, DEFINITION_FILE))
+        finally:
+            os.unlink(local)
 
     def _hash_by_fetching(self, runner: WinRunner, remote: str) -> str:
         """The checksum of a file on a host whose certutil cannot hash: fetched and hashed here."""
@@ -336,6 +389,13 @@ class ActionModule(ActionBase):
                 if incoming is not None:
                     runner.run(windows_unmake_argvs(base, incoming, created))
                 raise ReleaseError("%s\nNothing was shipped or activated." % exc)
+        if plan.define is not None and req.definition is not None:
+            where = "current" if plan.define == plan.before.active else None
+            try:
+                self._put_definition(runner, win_path(base, where) if where else win_path(releases, plan.define))
+            except AnsibleError as exc:
+                raise ReleaseError("cannot record the service definition of release %s: %s" % (plan.define,
+                                                                                            _first_line(exc)))
         argvs = windows_apply_argvs(base, plan, incoming, secrets.token_hex(4))
         results = runner.run(argvs + windows_readback_argvs(base))
         got = windows_readback([(r.rc, r.output) for r in results[-2:]])
@@ -382,6 +442,13 @@ class ActionModule(ActionBase):
             raise ReleaseError("the uploaded %s has sha256 %s, but %s was expected: the upload was corrupted on the "
                                "way. Nothing was shipped or activated, and the upload was deleted. Run the task "
                                "again." % (remote, got, req.sha256))
+        if req.definition is not None:
+            try:
+                self._put_definition(runner, directory)
+            except AnsibleError as exc:
+                self._unmake_windows(runner, incoming, created)
+                raise ReleaseError("the upload of the service definition to %s failed: %s. Nothing was shipped or "
+                                   "activated, and the upload was deleted." % (directory, _first_line(exc)))
         return created
 
     def _unmake_windows(self, runner: WinRunner, incoming: str, created: List[str]) -> None:

@@ -153,8 +153,6 @@ class ActionModule(ActionBase):
             extra[block_key] = params[block_key]
         service.update(extra)
         service["windows_manager"] = params["windows_manager"]
-        if params["password"] is not None:
-            service["password"] = params["password"]
         out: Dict[str, Any] = dict(spec=service, base=base, binary=binary, command=spec.command,
                                    normalized=spec.as_dict())
         if params["version"] is not None:

@@ -27,9 +27,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ._systemd_plan import Change
+from ._release_definition import DEFINITION_FILE, differences
 from ._values import ValueProblem, check_line, path_component, scalar_text, whole_number
 from ._win_cmdline import quote_arg
 
@@ -64,6 +65,7 @@ RELEASE_OPTIONS: Dict[str, Dict[str, object]] = dict(
     state=dict(type="str", choices=list(STATES), default="present"),
     keep=dict(type="int", default=5),
     service=dict(type="str"),
+    definition=dict(type="dict"),
 )
 REQUIRED_IF = [
     ["state", "present", ["version"]],
@@ -276,6 +278,9 @@ class HostState:
     target_sha256: Optional[str] = None
     leftovers: List[str] = field(default_factory=list)
     service_running: bool = False
+    # The recorded service definition of each release that was read (None: the release has
+    # none, shipped before definitions were recorded, or by other means).
+    definitions: Dict[str, Optional[Dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -286,6 +291,8 @@ class Request:
     sha256: Optional[str]
     keep: int = 5
     service: Optional[str] = None
+    # The service definition this release is deployed with (storable: no secrets).
+    definition: Optional[Dict[str, Any]] = None
 
 
 @dataclass
@@ -313,6 +320,11 @@ class Plan:
     # The version shipped by this plan and the one activated (None: none).
     ship: Optional[str] = None
     activate: Optional[str] = None
+    # The release whose missing definition this plan records (None: none).
+    define: Optional[str] = None
+    # The definitions of the active and the previous release after the plan (None: unknown).
+    active_definition: Optional[Dict[str, Any]] = None
+    previous_definition: Optional[Dict[str, Any]] = None
 
     @property
     def activated(self) -> bool:
@@ -352,6 +364,9 @@ def plan_release(host: HostState, req: Request, now: float, ours: Optional[str] 
         version = check_version(version)
         if version in releases:
             _check_same_artifact(host, req, version)
+            if _check_same_definition(host, req, version):
+                plan.changes.append(Change("define", version, "the release records no service definition yet"))
+                plan.define = version
         else:
             plan.changes.append(Change("ship", version, "not on the host"))
             plan.ship = version
@@ -410,7 +425,32 @@ def plan_release(host: HostState, req: Request, now: float, ours: Optional[str] 
         plan.changes.append(Change("cleanup", name, reason))
 
     plan.after = Summary(active, previous, releases, rolled_back)
+    plan.active_definition = _definition_of(host, req, active)
+    plan.previous_definition = _definition_of(host, req, previous)
     return plan
+
+
+def _definition_of(host: HostState, req: Request, version: Optional[str]) -> Optional[Dict[str, Any]]:
+    if version is None:
+        return None
+    if req.definition is not None and version == req.version and req.state in ("present", "active"):
+        return req.definition
+    return host.definitions.get(version)
+
+
+def _check_same_definition(host: HostState, req: Request, version: str) -> bool:
+    """A release never changes once shipped: refuse another definition under its name. True
+    when the release has none recorded yet, so this run records it."""
+    if req.definition is None:
+        return False
+    stored = host.definitions.get(version)
+    if stored is None:
+        return True
+    if stored != req.definition:
+        raise ReleaseError("release %s on the host was shipped with another service definition (different: %s). "
+                           "A release never changes once shipped: give this deployment a new version (the same "
+                           "artifact under a new name is fine)." % (version, differences(stored, req.definition)))
+    return False
 
 
 def _known_moment(record: Record, active: Optional[str]) -> Moment:
@@ -552,6 +592,12 @@ def builtin(*words: str, redirect_to: Optional[str] = None) -> List[str]:
     end of the echoed text cannot be taken for a handle number."""
     argv = CMD_BUILTIN + ([">", _builtin_word(redirect_to)] if redirect_to is not None else [])
     return argv + [_builtin_word(w) for w in words]
+
+
+def definition_read_argv(release_dir: str) -> List[str]:
+    """The Windows read of a release directory's definition file (ASCII, so no code page
+    matters); it fails when the release has none."""
+    return builtin("type", win_path(release_dir, DEFINITION_FILE))
 
 
 def certutil(path: str) -> List[str]:

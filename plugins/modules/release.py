@@ -117,6 +117,16 @@ options:
         move fails while a program runs from C(current).
       - Not needed on Linux, where a running program keeps its file through the switch of the link.
     type: str
+  definition:
+    description:
+      - The service definition this release is deployed with, for example the RV(svcwright.services.service_spec#module:spec)
+        result of M(svcwright.services.service_spec), the task arguments of M(svcwright.services.service). It is written into the release as
+        C(.svcwright-definition.json) with its SHA-256 when the release is shipped, and returned as RV(definition)
+        whenever the release is active, so that a rollback restores the previous release's binary and its
+        definition together.
+      - A release never changes once shipped, so another definition under the same O(version) is refused (give
+        a new version). A release shipped without one records it once. A C(password) key is never written.
+    type: dict
   _incoming:
     description:
       - Internal, set by the action plugin between its two module runs (the upload directory of this run). Tasks
@@ -207,7 +217,8 @@ EXAMPLES = r"""
 RETURN = r"""
 changes:
   description:
-    - What was changed (or, in check mode, would be), in order, with the reason. V(ship), V(stop_service)
+    - What was changed (or, in check mode, would be), in order, with the reason. V(ship), V(define) (the
+      definition of a release shipped without one), V(stop_service)
       (Windows), V(activate), V(remove), V(prune) and V(cleanup) of a leftover.
   returned: always
   type: list
@@ -251,6 +262,17 @@ sha256:
   returned: when O(state=present) or O(state=active)
   type: str
   sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+definition:
+  description:
+    - The service definition recorded with the active release (after the run; in check mode, the one that would be
+      active); null when that release records none (shipped without O(definition)).
+    - Apply it with M(svcwright.services.service) to run the release as it was deployed.
+  returned: always
+  type: dict
+previous_definition:
+  description: The service definition recorded with the previous release; null when unknown or none.
+  returned: always
+  type: dict
 round_trips:
   description: Windows only. How many times the task talked to the host (commands are batched; each batch is one).
   returned: on Windows hosts
@@ -268,6 +290,13 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.svcwright.services.plugins.module_utils._release_definition import (
+    DEFINITION_FILE,
+    DefinitionError,
+    decode_definition,
+    encode_definition,
+    storable,
+)
 from ansible_collections.svcwright.services.plugins.module_utils._release_plan import (
     REQUIRED_IF,
     RELEASE_OPTIONS,
@@ -362,6 +391,8 @@ class ReleaseHost:
             record = Record()
         state = HostState(releases=releases, active=self.active(releases), record=record,
                           leftovers=[e for e in entries if is_leftover(e)])
+        for name in releases:
+            state.definitions[name] = self.definition(name)
         if version is not None and version in releases and dest_name is not None:
             release = os.path.join(self.releases_dir, version)
             state.target_files = sorted(os.listdir(release))
@@ -370,7 +401,34 @@ class ReleaseHost:
                 state.target_sha256 = self.module.sha256(path)
         return state
 
+    def definition(self, version: str) -> Optional[Dict[str, object]]:
+        path = os.path.join(self.releases_dir, version, DEFINITION_FILE)
+        try:
+            with open(path, "r", encoding="ascii", errors="replace") as f:
+                text: Optional[str] = f.read()
+        except FileNotFoundError:
+            text = None
+        try:
+            return decode_definition(text, path)
+        except DefinitionError as exc:
+            raise ReleaseError(str(exc)) from None
+
     # -- writes ---------------------------------------------------------------------------------
+    def write_definition(self, directory: str, definition: Dict[str, object]) -> None:
+        """The definition file of a release, written once (atomically) into its directory."""
+        fd, tmp = tempfile.mkstemp(prefix=".svcwright-definition-", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(encode_definition(definition))
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, os.path.join(directory, DEFINITION_FILE))
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
     def make_incoming(self, version: str) -> Tuple[str, List[str]]:
         """The upload directory of this run, and the directories made for it (outermost first)."""
         created = make_dirs(self.releases_dir)
@@ -404,7 +462,7 @@ class ReleaseHost:
                 pass
 
     def ship(self, version: str, dest_name: str, sha256: str, incoming: str, upload_src: Optional[str],
-             created: Sequence[str]) -> None:
+             created: Sequence[str], definition: Optional[Dict[str, object]]) -> None:
         directory = os.path.join(self.releases_dir, incoming)
         path = os.path.join(directory, dest_name)
         try:
@@ -427,6 +485,8 @@ class ReleaseHost:
         os.chmod(path, 0o755)
         with open(path, "rb") as f:
             os.fsync(f.fileno())
+        if definition is not None:
+            self.write_definition(directory, definition)
         # A directory rename is atomic: the release appears complete or not at all.
         os.rename(directory, os.path.join(self.releases_dir, version))
         fsync_dir(self.releases_dir)
@@ -499,7 +559,8 @@ def main() -> None:
         dest_name = check_dest_name(params["dest_name"], windows=False) if params["dest_name"] else None
         sha256 = check_sha256(params["sha256"]) if params["sha256"] else None
         version = check_version(params["version"]) if params["version"] is not None else None
-        request = Request(params["state"], version, dest_name, sha256, check_keep(params["keep"]), None)
+        definition = storable(params["definition"]) if params["definition"] is not None else None
+        request = Request(params["state"], version, dest_name, sha256, check_keep(params["keep"]), None, definition)
         if request.state in ("present", "active") and (sha256 is None or dest_name is None):
             raise ReleaseError("sha256 and dest_name are needed to ship (the action plugin passes them)")
         if incoming is not None and (incoming_created(incoming) is None
@@ -521,6 +582,8 @@ def main() -> None:
         after=plan.after.as_dict(),
         activated=plan.activated,
         transferred=plan.ship is not None,
+        definition=plan.active_definition,
+        previous_definition=plan.previous_definition,
     )
     if rel.warnings:
         result["warnings"] = rel.warnings
@@ -546,7 +609,8 @@ def main() -> None:
     done: List[str] = []
     try:
         if plan.ship is not None:
-            rel.ship(plan.ship, dest_name or "", sha256 or "", incoming or "", params["_upload_src"], created)
+            rel.ship(plan.ship, dest_name or "", sha256 or "", incoming or "", params["_upload_src"], created,
+                     definition)
             done.append("ship " + plan.ship)
         elif incoming is not None:
             rel.abandon(incoming, created)
@@ -556,6 +620,8 @@ def main() -> None:
         for change in plan.changes:
             if change.action == "activate":
                 rel.activate(change.target)
+            elif change.action == "define" and definition is not None:
+                rel.write_definition(os.path.join(rel.releases_dir, change.target), definition)
             elif change.action in ("remove", "prune", "cleanup"):
                 rel.delete(change.target, token)
             else:

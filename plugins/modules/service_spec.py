@@ -112,7 +112,9 @@ backend:
   type: str
   sample: systemd_unit
 spec:
-  description: The task arguments for M(svcwright.services.service), defaults filled in.
+  description:
+    - The task arguments for M(svcwright.services.service), defaults filled in. A C(password) is checked but never
+      returned; pass it to M(svcwright.services.service) again.
   returned: always
   type: dict
 normalized:
