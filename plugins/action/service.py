@@ -45,6 +45,20 @@ def argument_spec() -> Dict[str, Any]:
     return spec
 
 
+def with_definition(task_args: Dict[str, Any], host: str) -> Dict[str, Any]:
+    """The task's arguments over its ``definition`` (a whole spec as one dictionary, e.g. a
+    release's recorded definition): what the task names itself wins."""
+    args = dict(task_args)
+    definition = args.pop("definition", None)
+    if definition is None:
+        return args
+    if not isinstance(definition, dict):
+        raise AnsibleActionFail("host %s: definition must be a dictionary of service options (for example the "
+                                "definition a release returns), got %s. Give a dictionary, or the options "
+                                "themselves." % (host, type(definition).__name__))
+    return dict(definition, **args)
+
+
 def backend_for(windows: bool, windows_manager: str) -> str:
     """The backend of a host: systemd on Linux, sc or NSSM (per windows_manager) on Windows."""
     if not windows:
@@ -111,7 +125,7 @@ class ActionModule(ActionBase):
         del tmp
         host = task_vars.get("inventory_hostname", "?")
         self._svcw_host = host
-        params = validate_args(self, argument_spec(), self._task.args)
+        params = validate_args(self, argument_spec(), with_definition(self._task.args, host))
         backend = backend_for(is_windows(self), params["windows_manager"])
         try:
             # The whole spec is checked here, for this host's backend, before any host command.

@@ -31,6 +31,14 @@ attributes:
     description: Target OS/families that can be operated against.
     support: full
     platforms: [posix, windows]
+options:
+  definition:
+    description:
+      - The whole spec as one dictionary, for example the RV(svcwright.services.release#module:definition) a release
+        returns (the definition it was deployed with) or the RV(svcwright.services.service_spec#module:spec) of
+        M(svcwright.services.service_spec). Options given in the task itself win over it (e.g. O(state), O(password)).
+      - With it, O(name) may come from the definition.
+    type: dict
 """
 
 EXAMPLES = r"""

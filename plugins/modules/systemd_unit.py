@@ -631,7 +631,13 @@ class UnitHost:
             rc, out, err = self.module.run_command(
                 [analyze, "verify"] + paths, environ_update={"SYSTEMD_UNIT_PATH": tmp + ":", "LC_ALL": "C"})
             ours = [line.replace(tmp + "/", "") for line in (out + err).splitlines() if tmp in line]
-            if rc != 0 or ours:
+            predicted = 0
+            if self.module.check_mode and not os.path.exists(self.spec.command or ""):
+                # Predicted, already warned about: the program is shipped by an earlier task of a real run.
+                missing = "Command %s is not executable" % self.spec.command
+                predicted = sum(missing in line for line in (out + err).splitlines())
+                ours = [line for line in ours if missing not in line]
+            if ours or (rc != 0 and not predicted):
                 problems = "\n".join(ours) or (err or out).strip()
                 self.module.fail_json(
                     msg="host %s: unit %s: the new unit is invalid, nothing was changed.\n"
