@@ -229,7 +229,8 @@ class _Checker:
         if self.backend.windows:
             self.windows_text(key, text)
             if '"' in text:
-                raise self.fail(key, "%r contains a double quote" % text, "Windows paths cannot contain '\"'.")
+                raise self.fail(key, "%r contains a double quote" % text,
+                                "Remove it: Windows paths cannot contain '\"' (the collection quotes paths itself).")
             if "%" in text:
                 raise self.fail(key, "%r contains '%%', which cmd.exe and the Service Control Manager would try to "
                                      "expand" % text, "Give the path without '%'.")

@@ -93,3 +93,20 @@ def password_matches(password: str, stored: Optional[str]) -> bool:
 
 def fingerprint_key(service: str) -> str:
     return FINGERPRINT_KEY + "\\" + service
+
+
+def local_user(name: Optional[str]) -> Optional[str]:
+    """The user name of a local account (``.\\svc``, ``svc``, ``HOSTNAME\\svc`` is not known
+    here, so only those two forms), which ``net user`` can look up; None for every other kind."""
+    if not name or account_kind(name) != "user":
+        return None
+    canonical = normalize_account(name)
+    return canonical[2:] if canonical.startswith(".\\") else None
+
+
+def parse_net_user_missing(rc: int, output: str) -> bool:
+    """Whether ``net user NAME`` said the account does not exist: exit code 2 with message
+    2221 (NERR_UserNotFound), which every language version names by its number ("NET
+    HELPMSG 2221"). Anything else (the account exists, or a host whose net.exe has no
+    ``user`` command, as Wine's) is not proof that it is missing."""
+    return rc == 2 and "2221" in output

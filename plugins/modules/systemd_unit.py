@@ -754,8 +754,23 @@ def runtime_summary(status: UnitStatus, changes: List[Change], state: str) -> Tu
     return before, after
 
 
+class _Module(AnsibleModule):
+    """Argument errors found while the module starts say where and what to do, like every other error."""
+
+    started = False
+
+    def fail_json(self, msg: str, **kwargs: Any) -> None:  # type: ignore[override]
+        if not self.started:
+            name = (self.params or {}).get("name")
+            msg = "host %s: %sinvalid arguments: %s. Give each option as its documentation says (ansible-doc " \
+                  "svcwright.services.systemd_unit)." % (socket.gethostname(),
+                                                        "service %r: " % name if isinstance(name, str) else "", msg)
+        super().fail_json(msg=msg, **kwargs)
+
+
 def main() -> None:
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = _Module(argument_spec=argument_spec(), supports_check_mode=True)
+    module.started = True
     params = module.params
     try:
         spec = build_spec(params)

@@ -31,7 +31,8 @@ def validate_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[st
         raise AnsibleActionFail(prefix + unplain)
     result = ArgumentSpecValidator(argument_spec, **validator_kwargs).validate(json.loads(json.dumps(task_args)))
     if result.error_messages:
-        raise AnsibleActionFail(prefix + "; ".join(result.error_messages))
+        raise AnsibleActionFail(prefix + "; ".join(result.error_messages)
+                                + ". Give each option as its documentation says (ansible-doc %s)." % action._task.action)
     return result.validated_parameters
 
 

@@ -27,6 +27,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._sc_output impo
 )
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan import file_exists_argv, parse_file_exists
 from ansible_collections.svcwright.services.plugins.module_utils._spec import ServiceSpec
+from ansible_collections.svcwright.services.plugins.module_utils._win_account import local_user, parse_net_user_missing
 from ansible_collections.svcwright.services.plugins.module_utils._win_errors import describe_win32_error
 from ansible_collections.svcwright.services.plugins.module_utils._win_text import WinOutputParseError
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
@@ -67,6 +68,10 @@ def status_from(name: str, results: Sequence[CommandResult]) -> Optional[ScServi
     raise ServiceOpError("cannot read the state of service %r: sc.exe said %r" % (name, results[-1].output[-500:]))
 
 
+# The key of the account's read among the prerequisites (no service name has a space at its ends).
+ACCOUNT_CHECK = " account "
+
+
 def prerequisite_argvs(spec: ServiceSpec, command: bool = True) -> List[Tuple[str, List[str]]]:
     """Reads of what a service needs before it can work: its program (``command``) and each
     service it depends on (load-order groups, +Name, are not services). None when it is
@@ -74,6 +79,9 @@ def prerequisite_argvs(spec: ServiceSpec, command: bool = True) -> List[Tuple[st
     if spec.state == "absent":
         return []
     checks: List[Tuple[str, List[str]]] = [("command", file_exists_argv(spec.command or ""))] if command else []
+    user = local_user(spec.account)
+    if user is not None:
+        checks.append((ACCOUNT_CHECK, ["net.exe", "user", user]))
     checks += [(dep, ["sc.exe", "query", dep]) for dep in spec.dependencies if not dep.startswith("+")]
     return checks
 
@@ -87,6 +95,11 @@ def missing_prerequisites(spec: ServiceSpec, checks: Sequence[Tuple[str, List[st
             if not parse_file_exists(res.rc, res.output):
                 problems.append("command %s does not exist on the host. Ship the program before this task."
                                 % spec.command)
+            continue
+        if key == ACCOUNT_CHECK:
+            if parse_net_user_missing(res.rc, res.output):
+                problems.append("account %s does not exist on this host. Create it first, or use another account "
+                                "(e.g. LocalService)." % spec.account)
             continue
         try:
             missing = status_from(key, [res]) is None

@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import (
+    local_user,
+    parse_net_user_missing,
     account_kind,
     fingerprint_key,
     needs_password,
@@ -47,3 +49,19 @@ def test_fingerprint_detects_a_change_and_never_holds_the_password():
     assert not password_matches("s3cret!", "garbage")
     assert stored_fingerprint("x") != stored_fingerprint("x")  # salted
     assert fingerprint_key("Svc [a]") == "HKLM\\SOFTWARE\\svcwright\\services\\Svc [a]"
+
+
+@pytest.mark.parametrize("account,user", [
+    ("svc", "svc"), (".\\svc", "svc"), ("CORP\\svc", None), ("svc@corp.example", None), ("LocalService", None),
+    ("NT SERVICE\\hello", None), ("CORP\\gmsa$", None), (None, None),
+])
+def test_only_local_user_accounts_are_looked_up(account, user):
+    assert local_user(account) == user
+
+
+def test_net_user_proves_a_missing_account_only_by_its_message_number():
+    real = "The user name could not be found.\r\n\r\nMore help is available by typing NET HELPMSG 2221.\r\n"
+    assert parse_net_user_missing(2, real)
+    assert not parse_net_user_missing(0, "User name                    svc\r\nFull Name\r\n")
+    # Wine's net.exe has no `user` command: it prints its syntax, which proves nothing.
+    assert not parse_net_user_missing(0, "The syntax of this command is:\n\nNET command [arguments]\n")
