@@ -394,8 +394,8 @@ class ActionModule(ActionBase):
             try:
                 self._put_definition(runner, win_path(base, where) if where else win_path(releases, plan.define))
             except AnsibleError as exc:
-                raise ReleaseError("cannot record the service definition of release %s: %s" % (plan.define,
-                                                                                            _first_line(exc)))
+                raise ReleaseError("cannot record the service definition of release %s: %s"
+                                   % (plan.define, _first_line(exc)))
         argvs = windows_apply_argvs(base, plan, incoming, secrets.token_hex(4))
         results = runner.run(argvs + windows_readback_argvs(base))
         got = windows_readback([(r.rc, r.output) for r in results[-2:]])

@@ -762,9 +762,9 @@ class _Module(AnsibleModule):
     def fail_json(self, msg: str, **kwargs: Any) -> None:  # type: ignore[override]
         if not self.started:
             name = (self.params or {}).get("name")
-            msg = "host %s: %sinvalid arguments: %s. Give each option as its documentation says (ansible-doc " \
-                  "svcwright.services.systemd_unit)." % (socket.gethostname(),
-                                                        "service %r: " % name if isinstance(name, str) else "", msg)
+            service = "service %r: " % name if isinstance(name, str) else ""
+            msg = ("host %s: %sinvalid arguments: %s. Give each option as its documentation says (ansible-doc "
+                   "svcwright.services.systemd_unit)." % (socket.gethostname(), service, msg))
         super().fail_json(msg=msg, **kwargs)
 
 
