@@ -10,11 +10,12 @@ the backend's own fields plus one normalized ``service`` block, the same on ever
 """
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.svcwright.services.plugins.module_utils._runtime_state import systemd_state
 from ansible_collections.svcwright.services.plugins.module_utils._spec import (
     BACKENDS,
     NSSM,
@@ -26,6 +27,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._spec import (
     check_password,
     spec_argument_spec,
 )
+from ansible_collections.svcwright.services.plugins.module_utils._win_service_state import runtime_state_of
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 
@@ -85,11 +87,9 @@ def spec_args(params: Dict[str, Any]) -> Dict[str, Any]:
     return args
 
 
-def _windows_state(status: Dict[str, Any]) -> Dict[str, Any]:
-    state = (status.get("state") or "absent").lower()
+def _windows_state(status: Dict[str, Any], wrapped: bool) -> Dict[str, Any]:
     return {
-        "state": {"running": "running", "stopped": "stopped", "absent": "absent", "start_pending": "starting",
-                  "stop_pending": "stopping", "paused": "paused"}.get(state, state),
+        "state": runtime_state_of(status.get("state"), wrapped),
         "pid": status.get("pid"),
         "restarts": None,
         "exit_code": status.get("win32_exit_code"),
@@ -97,20 +97,7 @@ def _windows_state(status: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _systemd_state(status: Dict[str, Any]) -> Dict[str, Any]:
-    active = status.get("ActiveState", "")
-    sub = status.get("SubState", "")
-    if status.get("LoadState") == "not-found":
-        state = "absent"
-    elif active == "active":
-        state = "running"
-    elif active == "activating":
-        state = "restarting" if sub == "auto-restart" else "starting"
-    elif active == "deactivating":
-        state = "stopping"
-    elif active == "failed":
-        state = "failed"
-    else:
-        state = "stopped"
+    state = systemd_state(status.get("LoadState", ""), status.get("ActiveState", ""), status.get("SubState", ""))
     return {"state": state, "pid": status.get("MainPID") or None, "restarts": status.get("NRestarts"),
             "exit_code": status.get("ExecMainStatus")}
 
@@ -134,20 +121,23 @@ class ActionModule(ActionBase):
         except SpecError as exc:
             raise AnsibleActionFail("host %s: %s" % (host, exc))
         args = spec_args(params)
+        normalized: Optional[Dict[str, Any]] = None
         if backend == SYSTEMD:
             if params["restart_triggers"]:
                 args["restart_triggers"] = params["restart_triggers"]
             args.update(params["systemd"])
             backend_result = self._execute_module(module_name=BACKENDS[backend].module, module_args=args,
                                                   task_vars=task_vars)
-            normalized = _systemd_state(backend_result["status"]) if "status" in backend_result else None
+            if "status" in backend_result:
+                normalized = _systemd_state(backend_result["status"])
         else:
             args.pop("sockets")
             if params["password"] is not None:
                 args["password"] = params["password"]
             args.update(params["win_nssm" if backend == NSSM else "win_service"])
             backend_result = self._run_action(BACKENDS[backend].module, args, task_vars)
-            normalized = _windows_state(backend_result["status"]) if "status" in backend_result else None
+            if "status" in backend_result:
+                normalized = _windows_state(backend_result["status"], wrapped=backend == NSSM)
 
         result.update(backend_result)
         result["backend"] = BACKENDS[backend].module.rsplit(".", 1)[-1]

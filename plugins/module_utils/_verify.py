@@ -39,6 +39,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from ._runtime_state import ABSENT, FAILED, PAUSED, RESTARTING, RUNNING, STOPPED, sc_state, systemd_state
 from ._sc_output import ScServiceStatus
 from ._values import ValueProblem, check_line, scalar_text, seconds, whole_number
 from ._systemd_parse import SHOW_PROPERTIES, UnitStatus
@@ -52,16 +53,6 @@ SHOWN_LIMIT = 500
 
 PROBE_TYPES = ("http", "tcp", "command", "none")
 PROBE_FROM = ("host", "controller")
-
-# Platform-neutral states of a sample.
-RUNNING = "running"
-STARTING = "starting"
-STOPPING = "stopping"
-PAUSED = "paused"
-RESTARTING = "restarting"  # the process exited; the manager will start it again
-STOPPED = "stopped"  # not running, and nothing will start it by itself
-ABSENT = "absent"
-
 
 class VerifyError(ValueError):
     """Options that cannot be verified as given; the message names the option and the fix."""
@@ -364,14 +355,10 @@ def sample_from_unit(t: float, status: UnitStatus, now_monotonic: Optional[float
     detail = "%s (%s)" % (active, sub) if sub else active
     if not status.exists:
         return Sample(t, ABSENT, "not installed (LoadState %s)" % (status.load_state or "empty"))
-    if active in ("active", "reloading"):
-        state = RUNNING
-    elif active == "activating":
-        # auto-restart: the process ended and systemd waits RestartSec= to start it again.
-        state = RESTARTING if sub.startswith("auto-restart") else STARTING
-    elif active == "deactivating":
-        state = STOPPING
-    else:
+    state = systemd_state(status.load_state, active, sub)
+    if state == FAILED:
+        # A verification decides on whether anything starts the service again: nothing
+        # starts a failed unit, as nothing starts a stopped one (the detail says which).
         state = STOPPED
     if state in (RESTARTING, STOPPED) and status.exec_main_code in _EXEC_CODES:
         detail += ", its last process %s" % (_EXEC_CODES[status.exec_main_code] % status.exec_main_status)
@@ -381,9 +368,6 @@ def sample_from_unit(t: float, status: UnitStatus, now_monotonic: Optional[float
     if state == RUNNING and now_monotonic is not None and status.main_start_monotonic_us > 0:
         up_for = max(0.0, now_monotonic - status.main_start_monotonic_us / 1e6)
     return Sample(t, state, detail, status.main_pid or None, status.n_restarts, up_for)
-
-
-_SC_STATES = {1: STOPPED, 2: STARTING, 3: STOPPING, 4: RUNNING, 5: STARTING, 6: PAUSED, 7: PAUSED}
 
 
 def sample_from_sc(t: float, status: Optional[ScServiceStatus], wrapped: bool = False,
@@ -398,7 +382,7 @@ def sample_from_sc(t: float, status: Optional[ScServiceStatus], wrapped: bool = 
     if status is None:
         return Sample(t, ABSENT, "not installed")
     detail = status.state_name
-    state = _SC_STATES.get(status.state, STOPPING)
+    state = sc_state(status.state)
     # 1077 (never started since boot) is what Wine reports for a program that exited at once: no news.
     if state == STOPPED and status.win32_exit_code not in (None, 0, 1077):
         detail += " (WIN32_EXIT_CODE %s" % describe_win32_error(status.win32_exit_code)

@@ -6,7 +6,13 @@ import pytest
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.svcwright.services.plugins.action.service import backend_for, spec_args, with_definition
+from ansible_collections.svcwright.services.plugins.action.service import (
+    _systemd_state,
+    _windows_state,
+    backend_for,
+    spec_args,
+    with_definition,
+)
 
 
 def test_the_backend_follows_the_platform_and_the_windows_manager():
@@ -32,3 +38,27 @@ def test_options_not_given_are_left_to_the_backend_but_user_nulls_are_kept():
                                 "sockets", "state", "wait_timeout")}
     params.update(name="hello", env={"A": None}, restart={"policy": "always", "delay": None})
     assert spec_args(params) == {"name": "hello", "env": {"A": None}, "restart": {"policy": "always"}}
+
+
+@pytest.mark.parametrize("status,state", [
+    ({"LoadState": "loaded", "ActiveState": "reloading", "SubState": "reload"}, "running"),
+    ({"LoadState": "loaded", "ActiveState": "failed", "SubState": "failed"}, "failed"),
+    ({"LoadState": "loaded", "ActiveState": "activating", "SubState": "auto-restart"}, "restarting"),
+    ({"LoadState": "not-found", "ActiveState": "inactive", "SubState": "dead"}, "absent"),
+])
+def test_the_systemd_state_is_normalized(status, state):
+    assert _systemd_state(dict(status, MainPID=0, NRestarts=2, ExecMainStatus=0)) == {
+        "state": state, "pid": None, "restarts": 2, "exit_code": 0}
+
+
+@pytest.mark.parametrize("word,wrapped,state", [
+    ("running", False, "running"),
+    ("start_pending", False, "starting"),
+    ("stop_pending", True, "stopping"),
+    ("paused", False, "paused"),
+    ("paused", True, "restarting"),
+    ("absent", False, "absent"),
+])
+def test_the_windows_state_is_normalized(word, wrapped, state):
+    normalized = _windows_state({"state": word, "pid": 42, "win32_exit_code": 0}, wrapped)
+    assert normalized == {"state": state, "pid": 42, "restarts": None, "exit_code": 0}

@@ -17,15 +17,17 @@ from ansible_collections.svcwright.services.plugins.module_utils._systemd_parse 
     unit_status,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
-from ansible_collections.svcwright.services.plugins.module_utils._verify import (
+from ansible_collections.svcwright.services.plugins.module_utils._runtime_state import (
     ABSENT,
-    MAX_ATTEMPT,
-    MAX_DEADLINE,
-    OPTION_RULES,
     RESTARTING,
     RUNNING,
     STARTING,
     STOPPED,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._verify import (
+    MAX_ATTEMPT,
+    MAX_DEADLINE,
+    OPTION_RULES,
     UNREADABLE,
     Evidence,
     ProbeResult,
