@@ -40,7 +40,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     plan_changes,
     read_argvs,
     registry_argv,
-    runtime_after,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_render import (
     DEFAULT_NSSM_PATH,
@@ -74,6 +73,12 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_account im
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import (
     build_image_path,
     split_image_path,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._win_service_state import (
+    RUNTIME_ACTIONS,
+    runtime_after,
+    runtime_before,
+    status_dict,
 )
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._secrets import mask, shown_argv
@@ -117,13 +122,6 @@ def argument_spec() -> Dict[str, Any]:
         kill_process_tree=dict(type="bool", default=True),
     )
     return spec
-
-
-def status_dict(status: Optional[ScServiceStatus]) -> Dict[str, Any]:
-    if status is None:
-        return dict(state="absent", pid=None, win32_exit_code=None, service_exit_code=None)
-    return dict(state=status.state_name.lower(), pid=status.pid, win32_exit_code=status.win32_exit_code,
-                service_exit_code=status.service_exit_code)
 
 
 def sha256_of(path: str) -> str:
@@ -330,11 +328,10 @@ class ActionModule(ActionBase):
             nssm = next(c for c in changes if c.action == "install_nssm")
             diffs.append(dict(before_header=nssm.target, after_header=nssm.target,
                               before="nssm.exe: %s\n" % nssm.reason, after="nssm.exe: the expected one\n"))
-        if any(c.action in ("start", "stop", "restart", "remove") for c in changes):
+        if any(c.action in RUNTIME_ACTIONS for c in changes):
             runtime = "%s (runtime)" % name
             diffs.append(dict(before_header=runtime, after_header=runtime,
-                              before="state: %s\n" % status_dict(status)["state"],
-                              after=runtime_after(status, changes, state)))
+                              before=runtime_before(status), after=runtime_after(status, changes, state)))
         return diffs
 
     # -- writes -----------------------------------------------------------------------------

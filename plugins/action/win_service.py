@@ -24,7 +24,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._sc_render impo
     read_argvs,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError, build_spec, spec_argument_spec
-from ansible_collections.svcwright.services.plugins.module_utils._systemd_plan import Change
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import stored_fingerprint
 from ansible_collections.svcwright.services.plugins.plugin_utils._secrets import mask, shown_argv
 from ansible_collections.svcwright.services.plugins.module_utils._win_errors import describe_win32_error
@@ -41,6 +40,12 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_service_pl
     properties_text,
     write_argvs,
     writes_password,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._win_service_state import (
+    RUNTIME_ACTIONS,
+    runtime_after,
+    runtime_before,
+    status_dict,
 )
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
@@ -59,23 +64,6 @@ def argument_spec() -> Dict[str, Any]:
     spec = spec_argument_spec()
     spec.update(WINDOWS_OPTIONS)
     return spec
-
-
-def status_dict(status: Optional[ScServiceStatus]) -> Dict[str, Any]:
-    if status is None:
-        return dict(state="absent", pid=None, win32_exit_code=None, service_exit_code=None)
-    return dict(state=status.state_name.lower(), pid=status.pid, win32_exit_code=status.win32_exit_code,
-                service_exit_code=status.service_exit_code)
-
-
-def runtime_text(status: Optional[ScServiceStatus], changes: List[Change], state: str) -> tuple:
-    before = "state: %s\n" % status_dict(status)["state"]
-    after_state = {"started": "running", "restarted": "running", "stopped": "stopped", "absent": "absent"}[state]
-    after = "state: %s\n" % after_state
-    for change in changes:
-        if change.action in ("start", "restart", "stop", "delete"):
-            after += "%s: %s\n" % (change.action, change.reason)
-    return before, after
 
 
 class ActionModule(ActionBase):
@@ -174,10 +162,10 @@ class ActionModule(ActionBase):
         before = properties_text(observed_as_dict(observed))
         after = properties_text(expected_as_dict(desired, observed, plan)) if desired is not None else ""
         diffs = [dict(before_header=header, after_header=header, before=before, after=after)]
-        if any(c.action in ("start", "restart", "stop", "delete") for c in plan.changes):
-            rt_before, rt_after = runtime_text(observed.status, plan.changes, state)
+        if any(c.action in RUNTIME_ACTIONS for c in plan.changes):
             diffs.append(dict(before_header=header + " (runtime)", after_header=header + " (runtime)",
-                              before=rt_before, after=rt_after))
+                              before=runtime_before(observed.status),
+                              after=runtime_after(observed.status, plan.changes, state)))
         return diffs
 
     def _apply(self, runner: WinRunner, plan: Plan, desired: Optional[ScConfig], observed: Observed,

@@ -45,11 +45,10 @@ from ._sc_output import ScServiceStatus
 from ._systemd_plan import Change
 from ._win_account import FINGERPRINT_VALUE, fingerprint_key, needs_password, password_matches
 from ._win_cmdline import split_image_path
+from ._win_service_state import is_up, needs_stop
 from ._win_text import WinOutputParseError, excerpt, to_lines
 
 SERVICES_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
-STOPPED = 1
-STOP_PENDING = 3
 UPDATE_PASSWORD = ("on_change", "always", "on_create")
 _SHA256_LINE = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -276,12 +275,6 @@ def _password_changes(desired: Desired, observed: Observed, changes: List[Change
     return extra
 
 
-def _is_up(status: Optional[ScServiceStatus]) -> bool:
-    """Running, starting, or paused: NSSM pauses the service while it waits to restart the
-    program (restart delay, throttle), and brings it back by itself."""
-    return status is not None and status.state not in (STOPPED, STOP_PENDING)
-
-
 def plan_changes(desired: Desired, observed: Observed) -> List[Change]:
     name = desired.name
     status = observed.status
@@ -290,7 +283,7 @@ def plan_changes(desired: Desired, observed: Observed) -> List[Change]:
     if desired.state == "absent":
         if observed.exists:
             check_nssm_service(name, observed.config, desired.nssm_path)
-            if status is not None and status.state != STOPPED:
+            if needs_stop(status):
                 changes.append(Change("stop", name, "state is absent"))
             changes.append(Change("remove", name, "state is absent"))
         if observed.fingerprint:
@@ -331,7 +324,7 @@ def plan_changes(desired: Desired, observed: Observed) -> List[Change]:
 
     restart_for = [c.target for c in changes
                    if (c.action in ("set", "reset") and c.target not in SCM_ONLY) or c.action == "install_nssm"]
-    up = _is_up(status)
+    up = is_up(status, wrapped=True)
     if desired.state == "started":
         if created:
             changes.append(Change("start", name, "service was just installed"))
@@ -341,19 +334,7 @@ def plan_changes(desired: Desired, observed: Observed) -> List[Change]:
             changes.append(Change("restart", name, "changed: " + ", ".join(dict.fromkeys(restart_for))))
     elif desired.state == "restarted":
         changes.append(Change("restart" if up else "start", name, "state is restarted"))
-    elif desired.state == "stopped" and (up or (status is not None and status.state == STOP_PENDING)):
+    elif desired.state == "stopped" and needs_stop(status):
         changes.append(Change("stop", name, "state is stopped"))
     return changes
 
-
-def runtime_after(status: Optional[ScServiceStatus], changes: List[Change], state: str) -> str:
-    """The runtime diff's after text: the state the run leads to, and each operation with its
-    reason (the words are those of the module's ``status.state``)."""
-    after = {"started": "running", "restarted": "running", "stopped": "stopped", "absent": "absent"}[state]
-    if state == "stopped" and status is not None and not any(c.action == "stop" for c in changes):
-        after = status.state_name.lower()
-    text = "state: %s\n" % after
-    for change in changes:
-        if change.action in ("start", "stop", "restart", "remove"):
-            text += "%s: %s\n" % (change.action, change.reason)
-    return text

@@ -53,12 +53,11 @@ from ._spec import SpecError
 from ._systemd_plan import Change
 from ._win_account import FINGERPRINT_VALUE, account_kind, needs_password, password_matches, same_account
 from ._win_cmdline import is_unquoted_path_with_spaces, same_image_path
+from ._win_service_state import is_up, needs_stop
 from ._win_text import WinOutputParseError
 
 # Options that a running service only picks up when it starts again.
 RESTART_OPTIONS = ("binPath=", "obj=", "password=")
-RUNNING = 4
-STOPPED = 1
 
 
 class ObserveError(Exception):
@@ -205,10 +204,6 @@ def _deps_key(deps: Sequence[str]) -> List[str]:
     return sorted(d.lower() for d in deps)
 
 
-def _running(status: Optional[ScServiceStatus]) -> bool:
-    return status is not None and status.state != STOPPED
-
-
 def _check_account(desired: ScConfig, observed: Observed, password: Optional[str], update_password: str) -> None:
     kind = account_kind(desired.account)
     if password is not None and not needs_password(desired.account):
@@ -312,7 +307,7 @@ def plan_changes(desired: Optional[ScConfig], state: str, observed: Observed,
     if state == "absent":
         plan = Plan(warnings=warnings)
         if observed.exists:
-            if _running(status):
+            if needs_stop(status):
                 plan.changes.append(Change("stop", name, "state is absent"))
             plan.changes.append(Change("delete", name, "state is absent"))
         if observed.fingerprint is not None:
@@ -334,7 +329,7 @@ def plan_changes(desired: Optional[ScConfig], state: str, observed: Observed,
                             "to change it, which needs the password of account %s. Give password."
                             % (name, desired.account))
         plan = Plan(warnings=warnings)
-        if _running(status):
+        if needs_stop(status):
             plan.changes.append(Change("stop", name, "it is recreated"))
         plan.changes.append(Change("delete", name, "recreate: this host's sc.exe has no config command, and %s"
                                    % "; ".join("%s %s" % (o, r) for o, r in reasons.items())))
@@ -351,10 +346,10 @@ def plan_changes(desired: Optional[ScConfig], state: str, observed: Observed,
     plan.changes += changes
     plan.warnings += more
 
-    running = status is not None and status.state == RUNNING
+    running = is_up(status)
     restart_for = [reasons[o] for o in RESTART_OPTIONS if o in reasons]
     if state == "started":
-        if status is None or status.state != RUNNING:
+        if not running:
             plan.changes.append(Change("start", name, "the service is %s" % _state_word(status)))
         elif restart_for:
             plan.changes.append(Change("restart", name, "; ".join(restart_for)))
@@ -363,7 +358,7 @@ def plan_changes(desired: Optional[ScConfig], state: str, observed: Observed,
             plan.changes.append(Change("restart", name, "state is restarted"))
         else:
             plan.changes.append(Change("start", name, "state is restarted and the service is %s" % _state_word(status)))
-    elif state == "stopped" and _running(status):
+    elif state == "stopped" and needs_stop(status):
         plan.changes.append(Change("stop", name, "state is stopped"))
     return plan
 

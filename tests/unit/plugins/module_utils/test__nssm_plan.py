@@ -20,7 +20,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     parse_service_registry,
     plan_changes,
     read_argvs,
-    runtime_after,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_render import (
     DEFAULT_NSSM_PATH,
@@ -37,6 +36,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._sc_output impo
 from ansible_collections.svcwright.services.plugins.module_utils._spec import build_spec
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import stored_fingerprint
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import join_args
+from ansible_collections.svcwright.services.plugins.module_utils._win_service_state import runtime_after
 
 from test__reg_output import WINE_NSSM_SERVICE  # pylint: disable=import-error
 
@@ -434,9 +434,7 @@ def test_observed_parameters_of_the_recording() -> None:
     assert p.app_exit == {"Default": "Restart", "3": "Exit", "3221225786": "Ignore"}
 
 
-def test_runtime_after() -> None:
+def test_runtime_after_a_planned_stop() -> None:
     changes = plan_changes(desired("stopped", stop_timeout=1.5, restart={"policy": "always", "delay": 0}),
                            observed(WINE_JUST_INSTALLED, RUNNING))
     assert runtime_after(RUNNING, changes, "stopped") == "state: stopped\nstop: state is stopped\n"
-    assert runtime_after(PAUSED, [], "stopped") == "state: paused\n"
-    assert runtime_after(None, [], "absent") == "state: absent\n"
