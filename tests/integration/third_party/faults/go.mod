@@ -1,0 +1,3 @@
+module svcwright.test/faults
+
+go 1.22
