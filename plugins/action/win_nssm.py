@@ -36,10 +36,8 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     parse_directory_exists,
     parse_file_exists,
     parse_fingerprint,
-    parse_service_registry,
     plan_changes,
     read_argvs,
-    registry_argv,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_render import (
     DEFAULT_NSSM_PATH,
@@ -73,6 +71,10 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_account im
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import (
     build_image_path,
     split_image_path,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._win_registry import (
+    parse_service_registry,
+    service_registry_argv,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._win_service_state import (
     RUNTIME_ACTIONS,
@@ -448,7 +450,7 @@ class ActionModule(ActionBase):
                                    "handle to it, e.g. services.msc). It disappears when that program closes it.")
 
     def _read_back(self, runner: WinRunner, spec: ServiceSpec) -> Tuple[Any, Optional[ScServiceStatus]]:
-        results = runner.run([registry_argv(spec.name)] + query_argvs(spec.name))
+        results = runner.run([service_registry_argv(spec.name)] + query_argvs(spec.name))
         try:
             status = status_from(spec.name, results[1:])
             config = parse_service_registry(results[0].rc, results[0].output, spec.name)

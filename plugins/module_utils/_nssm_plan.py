@@ -40,25 +40,23 @@ from ._nssm_render import (
     is_default,
     same_value,
 )
-from ._reg_output import RegKeyNotFoundError, ServiceRegistryConfig, parse_reg_query, service_config_from_reg
+from ._reg_output import ServiceRegistryConfig, parse_reg_query
 from ._sc_output import ScServiceStatus
 from ._systemd_plan import Change
 from ._win_account import FINGERPRINT_VALUE, fingerprint_key, needs_password, password_matches
 from ._win_cmdline import split_image_path
+from ._win_registry import ObserveError, service_key, service_registry_argv
+# service_info still imports it from here; it is defined once, in _win_registry.
+from ._win_registry import parse_service_registry  # noqa: F401  pylint: disable=unused-import
 from ._win_service_state import is_up, needs_stop
-from ._win_text import WinOutputParseError, excerpt, to_lines
+from ._win_text import WinOutputParseError, to_lines
 
-SERVICES_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
 UPDATE_PASSWORD = ("on_change", "always", "on_create")
 _SHA256_LINE = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 class PlanError(Exception):
     """The host is in a state this module must not change; the message says what to do."""
-
-
-class ObserveError(Exception):
-    """What the host printed could not be read; the message quotes it."""
 
 
 @dataclass
@@ -94,10 +92,6 @@ class Desired:
 # ---------------------------------------------------------------------------------------
 # Reads
 
-def registry_argv(name: str) -> List[str]:
-    return ["reg.exe", "query", SERVICES_KEY + name, "/s"]
-
-
 def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
                directories: Sequence[str] = ()) -> Dict[str, List[str]]:
     """The reads besides the sc.exe status, by purpose, in the order they run (nssm.exe's
@@ -109,7 +103,7 @@ def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
         # file from a host whose certutil does not hash (Wine's is a stub: no output, rc 0).
         argvs["nssm_exists"] = file_exists_argv(nssm_path)
         argvs["nssm_hash"] = ["certutil.exe", "-hashfile", nssm_path, "SHA256"]
-    argvs["registry"] = registry_argv(name)
+    argvs["registry"] = service_registry_argv(name)
     argvs["fingerprint"] = ["reg.exe", "query", fingerprint_key(name), "/v", FINGERPRINT_VALUE]
     if command:
         argvs["command_exists"] = file_exists_argv(command)
@@ -144,24 +138,6 @@ def parse_certutil_sha256(rc: int, output: str) -> Optional[str]:
         if _SHA256_LINE.match(compact):
             return compact.lower()
     return None
-
-
-def parse_service_registry(rc: int, output: str, name: str) -> Optional[ServiceRegistryConfig]:
-    """The service's key from ``reg query ...\\Services\\NAME /s``; None when it does not exist."""
-    try:
-        keys = parse_reg_query(output)
-    except RegKeyNotFoundError:
-        return None
-    except WinOutputParseError as exc:
-        raise ObserveError("cannot read the registry key of service %r: %s" % (name, exc))
-    if not keys:
-        if rc != 0:
-            raise ObserveError("reg query of service %r failed (rc %d): %s" % (name, rc, excerpt(output)))
-        return None
-    try:
-        return service_config_from_reg(keys, name)
-    except WinOutputParseError as exc:
-        raise ObserveError("cannot read the registry key of service %r: %s" % (name, exc))
 
 
 def parse_fingerprint(rc: int, output: str) -> Optional[str]:
@@ -308,7 +284,7 @@ def plan_changes(desired: Desired, observed: Observed) -> List[Change]:
     else:
         if observed.config is None:
             raise ObserveError("service %r exists but its registry key %s could not be read"
-                               % (name, SERVICES_KEY + name))
+                               % (name, service_key(name)))
         check_nssm_service(name, observed.config, desired.nssm_path)
         before = observed_parameters(observed.config)
         image = split_image_path(observed.config.image_path or "")

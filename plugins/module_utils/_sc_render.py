@@ -19,10 +19,10 @@ from ._values import ValueProblem, seconds
 from ._spec import MAX_SECONDS, ServiceSpec, SpecError
 from ._win_account import FINGERPRINT_VALUE, fingerprint_key, normalize_account
 from ._win_cmdline import CommandLineError, build_image_path, shell_unsafe_char
+from ._win_registry import service_registry_argv
 
 SC = "sc.exe"
 REG = "reg.exe"
-SERVICES_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services"
 # Bytes sc.exe may use for qc/qfailure/qdescription: its default is too small for a long
 # description or dependency list, and it then fails with error 122 instead of printing.
 QUERY_BUFSIZE = "8192"
@@ -263,10 +263,6 @@ def desired_config(spec: ServiceSpec, opts: WinOptions) -> ScConfig:
 # ---------------------------------------------------------------------------------------
 # argv lists
 
-def service_key(name: str) -> str:
-    return SERVICES_KEY + "\\" + name
-
-
 # The reads of one service, in the order of one round trip. Each is tried on every host:
 # Wine's sc.exe lacks queryex/qc/qfailure/qdescription, and the registry then tells.
 READS = ("queryex", "query", "qc", "qfailure", "qdescription", "registry", "fingerprint")
@@ -280,7 +276,7 @@ def read_argvs(name: str) -> List[List[str]]:
         [SC, "qc", name, QUERY_BUFSIZE],
         [SC, "qfailure", name, QUERY_BUFSIZE],
         [SC, "qdescription", name, QUERY_BUFSIZE],
-        [REG, "query", service_key(name), "/s"],
+        service_registry_argv(name),
         [REG, "query", fingerprint_key(name), "/v", FINGERPRINT_VALUE],
     ]
 

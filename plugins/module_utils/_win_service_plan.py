@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from ._reg_output import RegKeyNotFoundError, ServiceRegistryConfig, parse_reg_query, service_config_from_reg
+from ._reg_output import RegKeyNotFoundError, parse_reg_query
 from ._sc_output import (
     FailureAction,
     ScFailedError,
@@ -53,15 +53,12 @@ from ._spec import SpecError
 from ._systemd_plan import Change
 from ._win_account import FINGERPRINT_VALUE, account_kind, needs_password, password_matches, same_account
 from ._win_cmdline import is_unquoted_path_with_spaces, same_image_path
+from ._win_registry import ObserveError, parse_service_registry, service_key
 from ._win_service_state import is_up, needs_stop
 from ._win_text import WinOutputParseError
 
 # Options that a running service only picks up when it starts again.
 RESTART_OPTIONS = ("binPath=", "obj=", "password=")
-
-
-class ObserveError(Exception):
-    """What the host printed could not be read as the service's configuration."""
 
 
 @dataclass
@@ -115,17 +112,6 @@ def lacks_command(rc: int, output: str) -> bool:
     return rc != 0 and (not output.strip() or is_sc_usage(output))
 
 
-def _registry(name: str, rc: int, output: str) -> Optional[ServiceRegistryConfig]:
-    try:
-        return service_config_from_reg(parse_reg_query(output), name)
-    except RegKeyNotFoundError:
-        return None
-    except WinOutputParseError as exc:
-        if rc != 0 and not output.strip():
-            return None
-        raise ObserveError("cannot read the service's registry key: %s" % exc)
-
-
 def _fingerprint(rc: int, output: str) -> Optional[str]:
     try:
         keys = parse_reg_query(output)
@@ -158,10 +144,9 @@ def observe(name: str, status: Optional[ScServiceStatus], reads: Mapping[str, Tu
     fingerprint = _fingerprint(*reads["fingerprint"])
     if status is None:
         return Observed(name, False, lacks=lacks, fingerprint=fingerprint)
-    reg = _registry(name, *reads["registry"])
+    reg = parse_service_registry(*reads["registry"], name)
     if reg is None:
-        raise ObserveError("sc query reports the service but its registry key %s cannot be read"
-                           % ("HKLM\\SYSTEM\\CurrentControlSet\\Services\\" + name))
+        raise ObserveError("sc query reports the service but its registry key %s cannot be read" % service_key(name))
     obs = Observed(name, True, status=status, lacks=lacks, fingerprint=fingerprint)
 
     if "qc" in lacks:

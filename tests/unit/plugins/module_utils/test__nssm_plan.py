@@ -17,7 +17,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     parse_directory_exists,
     parse_file_exists,
     parse_fingerprint,
-    parse_service_registry,
     plan_changes,
     read_argvs,
 )
@@ -36,6 +35,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._sc_output impo
 from ansible_collections.svcwright.services.plugins.module_utils._spec import build_spec
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import stored_fingerprint
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import join_args
+from ansible_collections.svcwright.services.plugins.module_utils._win_registry import parse_service_registry
 from ansible_collections.svcwright.services.plugins.module_utils._win_service_state import runtime_after
 
 from test__reg_output import WINE_NSSM_SERVICE  # pylint: disable=import-error
