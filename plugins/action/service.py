@@ -126,6 +126,7 @@ class ActionModule(ActionBase):
             if params["restart_triggers"]:
                 args["restart_triggers"] = params["restart_triggers"]
             args.update(params["systemd"])
+            args["_host"] = host
             backend_result = self._execute_module(module_name=BACKENDS[backend].module, module_args=args,
                                                   task_vars=task_vars)
             if "status" in backend_result:

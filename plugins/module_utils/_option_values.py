@@ -46,8 +46,9 @@ def plain_options(spec: Mapping[str, Dict[str, Any]], args: Mapping[str, Any],
                 out[key] = rules[name](value)
             elif option is None:
                 out[key] = _plain(value)
-            elif option.get("type") == "dict" and option.get("options") and isinstance(value, Mapping):
-                out[key] = plain_options(option["options"], value, rules, name + ".")
+            elif option.get("type") == "dict" and isinstance(value, Mapping):
+                # Suboptions by their own types; a free-form dictionary item by item, so an error names its key.
+                out[key] = plain_options(option.get("options") or {}, value, rules, name + ".")
             else:
                 out[key] = by_type(option.get("type", "str"), option.get("elements"), value)
         except ValueProblem as exc:
@@ -64,7 +65,11 @@ def by_type(kind: str, elements: Optional[str], value: Any) -> Any:
     if kind == "float":
         return finite_number(value)
     if kind == "list":
-        items = value if isinstance(value, (list, tuple)) else [value]
+        if not isinstance(value, (list, tuple)):
+            # Ansible would split a string on commas: "-port 8080" or "a,b" is not what anyone means.
+            raise ValueProblem("must be a list, got %s" % _kind(value),
+                               "Write it as a YAML list, one item per entry (e.g. [-port, '8080']).")
+        items = value
         if elements is None:
             return [_plain(v) for v in items]
         return [by_type(elements, None, v) for v in items]

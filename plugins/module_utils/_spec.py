@@ -377,7 +377,8 @@ def build_spec(params: Mapping[str, Any], backend: str = SYSTEMD) -> ServiceSpec
         if not isinstance(key, str) or not _ENV_NAME.match(key):
             raise c.fail("env key %r" % (key,), "is not a valid variable name",
                          "Use letters, digits and '_' and do not start with a digit.")
-        if value is None or isinstance(value, (bool, float, list, dict)):
+        # Unlike an argument, an environment value is never a number: YAML reads UMASK: 0755 as 493.
+        if not isinstance(value, str):
             raise c.fail("env value of %s" % key, "must be a string, got %s" % _type_of(value),
                          "Quote it in YAML (e.g. %s: '%s'): ambiguous env values must be wrapped in quotes."
                          % (key, "" if value is None else str(value).lower() if isinstance(value, bool) else value))
@@ -458,4 +459,6 @@ def _type_of(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return "the boolean %s" % value
+    if isinstance(value, int):
+        return "the number %d (a YAML 0755 is 493, and a templated number loses its text)" % value
     return "%s %r" % (type(value).__name__, value)

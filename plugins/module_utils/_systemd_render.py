@@ -56,6 +56,13 @@ HARDENING_PRESET: Tuple[Tuple[str, str], ...] = (
 )
 
 # A backslash only as systemd's own \xNN escape (unit names are read with escapes kept).
+# capabilities(7), Linux 6.x.
+CAPABILITIES = frozenset("CAP_" + c for c in (
+    "CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE "
+    "NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT "
+    "SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP "
+    "MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE").split())
+
 _UNIT_NAME = re.compile(r"^(?:[A-Za-z0-9:_.@-]|\\x[0-9a-f]{2})+$")
 # The service's own name is also a StateDirectory= word and a SyslogIdentifier=: no
 # backslash (systemd would read it as an escape there), no leading '.' or '-'.
@@ -299,11 +306,11 @@ def _seconds(value: float) -> str:
 
 def _check_directive(section: Any, key: Any) -> None:
     if not isinstance(section, str) or not _SECTION.match(section):
-        raise SpecError("unit section %r is not a valid section name (letters, digits and '-', e.g. "
-                        "Service or X-Custom)." % (section,))
+        raise SpecError("unit section %r is not a valid section name. Use letters, digits and '-', e.g. "
+                        "Service or X-Custom." % (section,))
     if not isinstance(key, str) or not _DIRECTIVE.match(key):
-        raise SpecError("unit directive %r in [%s] is not a valid directive name (letters and "
-                        "digits only, e.g. LimitNPROC)." % (key, section))
+        raise SpecError("unit directive %r in [%s] is not a valid directive name. Use letters and digits only, "
+                        "e.g. LimitNPROC." % (key, section))
 
 
 def merge_directives(unit: Unit, extra: Mapping[str, Mapping[str, Any]]) -> Unit:
@@ -312,13 +319,14 @@ def merge_directives(unit: Unit, extra: Mapping[str, Mapping[str, Any]]) -> Unit
     """
     merged: Unit = [(sec, list(lines)) for sec, lines in unit]
     if not isinstance(extra, Mapping):
-        raise SpecError("unit directives must be a mapping of section names to directives, got %s %r."
-                        % (type(extra).__name__, extra))
+        raise SpecError("unit directives must be a mapping of section names to directives, got %s %r. Write "
+                        "them as {Service: {LimitNPROC: 64}}." % (type(extra).__name__, extra))
     for section, directives in extra.items():
         if not isinstance(directives, Mapping):
             _check_directive(section, "X")
-            raise SpecError("unit section [%s] must be a mapping of directive names to values, got %s %r."
-                            % (section, type(directives).__name__, directives))
+            raise SpecError("unit section [%s] must be a mapping of directive names to values, got %s %r. Write "
+                            "it as {%s: {Directive: value}}." % (section, type(directives).__name__, directives,
+                                                                section))
         target = next((lines for sec, lines in merged if sec == section), None)
         if target is None:
             target = []
@@ -385,7 +393,8 @@ def render_unit(spec: ServiceSpec, opts: SystemdOptions) -> str:
         raise SpecError("service %r: give reload_signal or reload_command, not both." % name)
     for key, user in (("account", spec.account), ("group", opts.group)):
         if user is not None and not (isinstance(user, str) and _USER_NAME.match(user)):
-            raise SpecError("service %r: %s %r is not a valid user or group name." % (name, key, user))
+            raise SpecError("service %r: %s %r is not a valid user or group name. Use letters, digits, '_', '.' "
+                            "and '-', starting with a letter or '_'." % (name, key, user))
 
     unit_sec: Section = [("Description", _plain_value(name, "description", spec.description or spec.display_name or name))]
     for url in opts.documentation:
@@ -431,14 +440,14 @@ def render_unit(spec: ServiceSpec, opts: SystemdOptions) -> str:
         raise SpecError("service %r: command is required to render a unit." % name)
     svc.append(("ExecStart", exec_line([spec.command] + list(spec.args), name, "command")))
     if opts.reload_signal:
-        svc.append(("ExecReload", "/bin/kill -s %s $MAINPID" % _signal(name, opts.reload_signal)))
+        svc.append(("ExecReload", "/bin/kill -s %s $MAINPID" % _signal(name, "reload_signal", opts.reload_signal)))
     elif opts.reload_command:
         svc.append(("ExecReload", exec_line(list(opts.reload_command), name, "reload_command")))
     svc.append(("Restart", {"always": "always", "on-failure": "on-failure", "never": "no"}[spec.restart.policy]))
     svc.append(("RestartSec", _seconds(spec.restart.delay)))
     svc.append(("TimeoutStopSec", _seconds(spec.stop_timeout)))
     if opts.kill_signal:
-        svc.append(("KillSignal", _signal(name, opts.kill_signal)))
+        svc.append(("KillSignal", _signal(name, "kill_signal", opts.kill_signal)))
     if opts.kill_mode:
         svc.append(("KillMode", opts.kill_mode))
     if spec.logs.mode == "file" and spec.logs.stdout:
@@ -452,9 +461,9 @@ def render_unit(spec: ServiceSpec, opts: SystemdOptions) -> str:
         svc.append(("LimitNOFILE", _limit_nofile(name, opts.limit_nofile)))
     if opts.capabilities:
         for cap in opts.capabilities:
-            if not (isinstance(cap, str) and re.match(r"^CAP_[A-Z_]+$", cap)):
-                raise SpecError("service %r: capability %r is not a capability name like "
-                                "CAP_NET_BIND_SERVICE." % (name, cap))
+            if cap not in CAPABILITIES:
+                raise SpecError("service %r: capabilities item %r is not a Linux capability. Use a name like "
+                                "CAP_NET_BIND_SERVICE (see capabilities(7))." % (name, cap), key="capabilities")
         svc.append(("AmbientCapabilities", " ".join(opts.capabilities)))
     if opts.state_directory:
         svc.append(("StateDirectory", name))
@@ -509,14 +518,22 @@ def _wanted_by(name: str, value: Any) -> str:
     return " ".join(_valid_unit(name, "wanted_by entry", unit) for unit in value.split(" "))
 
 
-def _signal(name: str, sig: Any) -> str:
-    if not isinstance(sig, str):
-        raise SpecError("service %r: %r is not a signal name like SIGTERM or HUP." % (name, sig))
-    value = sig.upper()
-    if not value.startswith("SIG"):
+# The signals systemd names (signal(7)); realtime signals as SIGRTMIN+n.
+_SIGNALS = frozenset((
+    "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+    "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+    "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+    "SIGSYS", "SIGRTMIN", "SIGRTMAX",
+))
+
+
+def _signal(name: str, key: str, sig: Any) -> str:
+    value = sig.upper() if isinstance(sig, str) else ""
+    if value and not value.startswith("SIG"):
         value = "SIG" + value
-    if not re.match(r"^SIG[A-Z0-9+]+$", value):
-        raise SpecError("service %r: %r is not a signal name like SIGTERM or HUP." % (name, sig))
+    if value not in _SIGNALS and not re.match(r"^SIGRTMIN\+([1-9]|[12][0-9]|30)$", value):
+        raise SpecError("service %r: %s %r is not a signal name. Use one like SIGTERM, SIGINT or HUP."
+                        % (name, key, sig), key=key)
     return value
 
 

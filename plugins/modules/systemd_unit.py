@@ -25,6 +25,12 @@ extends_documentation_fragment:
   - svcwright.services.service_spec
   - svcwright.services.attributes
 attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details:
+      - The task's arguments are checked on the controller, where YAML's own types are still visible, before the
+        module runs on the host.
   platform:
     description: Target OS/families that can be operated against.
     support: full
@@ -158,6 +164,10 @@ options:
     type: list
     elements: str
     default: []
+  _host:
+    description:
+      - Internal, set by the action plugin (the host's inventory name, for messages). Tasks cannot set it.
+    type: str
   unit_dir:
     description:
       - Directory of the unit file, an absolute path (no C(..) step); taken literally (no C(~) or C($VAR)
@@ -360,6 +370,7 @@ def argument_spec() -> Dict[str, dict]:
         drop_ins=dict(type="dict", default={}),
         restart_triggers=dict(type="list", elements="str", default=[]),
         unit_dir=dict(type="str", default="/etc/systemd/system"),
+        _host=dict(type="str"),
     )
     return spec
 
@@ -462,7 +473,7 @@ class UnitHost:
         self.unit = unit
         self.unit_path = os.path.join(unit_dir, unit)
         self.dropin_dir = self.unit_path + ".d"
-        self.host = socket.gethostname()
+        self.host = module.params.get("_host") or socket.gethostname()
         self.started = time.time()
 
     # -- errors -------------------------------------------------------------------------
@@ -763,8 +774,9 @@ class _Module(AnsibleModule):
         if not self.started:
             name = (self.params or {}).get("name")
             service = "service %r: " % name if isinstance(name, str) else ""
+            host = (self.params or {}).get("_host") or socket.gethostname()
             msg = ("host %s: %sinvalid arguments: %s. Give each option as its documentation says (ansible-doc "
-                   "svcwright.services.systemd_unit)." % (socket.gethostname(), service, msg))
+                   "svcwright.services.systemd_unit)." % (host, service, msg))
         super().fail_json(msg=msg, **kwargs)
 
 
@@ -777,7 +789,7 @@ def main() -> None:
         unit = unit_name(spec.name)
         wanted = check_module_options(spec, params)
     except SpecError as exc:
-        module.fail_json(msg="host %s: %s" % (socket.gethostname(), exc))
+        module.fail_json(msg="host %s: %s" % (params["_host"] or socket.gethostname(), exc))
     unit_dir, triggers, opts = wanted.unit_dir, wanted.triggers, wanted.options
     desired_unit, desired_socket, desired_dropins = wanted.unit, wanted.socket, wanted.dropins
 

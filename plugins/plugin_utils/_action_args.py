@@ -11,6 +11,31 @@ from typing import Any, Dict, Optional
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
+
+
+def plain_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[str, Any]) -> Dict[str, Any]:
+    """The task's arguments as plain JSON types, each checked by its option's type (for an
+    action that hands them on to a module, which applies its defaults itself)."""
+    prefix = _prefix(action, task_args)
+    unplain = _first_unplain(task_args, "")
+    if unplain is not None:
+        raise AnsibleActionFail(prefix + unplain)
+    try:
+        # Each value by its option's type first: the validator would turn 1.10 into "1.1", True into
+        # 1.0 seconds and split a string given for a list on commas.
+        return plain_options(argument_spec, json.loads(json.dumps(task_args)))
+    except OptionProblem as exc:
+        raise AnsibleActionFail(prefix + str(exc)) from None
+
+
+def _prefix(action: Any, task_args: Dict[str, Any]) -> str:
+    host = getattr(action, "_svcw_host", "")
+    name = task_args.get("name") if isinstance(task_args, dict) else None
+    return "%s%sinvalid arguments for %s: " % ("host %s: " % host if host else "",
+                                               "service %r: " % name if isinstance(name, str) else "",
+                                               action._task.action)
+
 
 def validate_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[str, Any],
                   **validator_kwargs: Any) -> Dict[str, Any]:
@@ -19,17 +44,11 @@ def validate_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[st
     Options marked no_log never appear in an error message: the validator's messages name
     keys, not values. The caller must keep such values out of its results.
     """
-    host = getattr(action, "_svcw_host", "")
-    name = task_args.get("name") if isinstance(task_args, dict) else None
-    prefix = "%s%sinvalid arguments for %s: " % ("host %s: " % host if host else "",
-                                                 "service %r: " % name if isinstance(name, str) else "",
-                                                 action._task.action)
     # Plain JSON types, as a module would receive them: ansible-core hands an action plugin
     # its own tagged subclasses of int, str ..., whose type names would show in messages.
-    unplain = _first_unplain(task_args, "")
-    if unplain is not None:
-        raise AnsibleActionFail(prefix + unplain)
-    result = ArgumentSpecValidator(argument_spec, **validator_kwargs).validate(json.loads(json.dumps(task_args)))
+    plain = plain_args(action, argument_spec, task_args)
+    prefix = _prefix(action, task_args)
+    result = ArgumentSpecValidator(argument_spec, **validator_kwargs).validate(plain)
     if result.error_messages:
         raise AnsibleActionFail(prefix + "; ".join(result.error_messages)
                                 + ". Give each option as its documentation says (ansible-doc %s)." % action._task.action)

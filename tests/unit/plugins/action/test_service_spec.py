@@ -67,6 +67,13 @@ def test_windows_defaults_come_from_the_platform():
     (dict(name="hello", verify={"deadline": 5, "stable_for": 10}), False, "stable_for"),
     (dict(name="hello", verify={"deadline": float("inf")}), False, "deadline"),
     (dict(name="hello", args=[datetime.date(2024, 1, 31)]), False, "args.0. is the date 2024-01-31"),
+    (dict(name="hello", args="-port 8080"), False, "args: must be a list, got str '-port 8080'. Write it as a YAML list"),
+    (dict(name=False), False, "name: must be a string, got the boolean False"),
+    (dict(name="hello", stop_timeout=True), False, "stop_timeout: must be a number, got bool True"),
+    (dict(name="hello", description=1.10), False, "description: must be a string, got the number 1.1"),
+    (dict(name="hello", systemd={"capabilities": ["CAP_BOGUS"]}), False, "not a Linux capability"),
+    (dict(name="hello", systemd={"kill_signal": "SIGTERM\nExecStartPre=/bin/sh"}), False,
+     "kill_signal .* is not a signal name. Use one like SIGTERM"),
 ])
 def test_bad_requests_fail_on_the_controller_with_host_key_and_fix(args, windows, match):
     with pytest.raises(AnsibleActionFail, match=match) as err:

@@ -37,9 +37,14 @@ def test_file_logs_inferred_from_paths():
     assert s.logs.mode == "file"
 
 
-def test_templated_integers_become_their_digits():
-    s = build_spec(params(args=["-port", 8080], env={"PORT": 8080}))
+def test_templated_integers_become_their_digits_in_args():
+    s = build_spec(params(args=["-port", 8080], env={"PORT": "8080"}))
     assert s.args == ["-port", "8080"] and s.env == {"PORT": "8080"}
+
+
+def test_an_environment_value_is_never_a_number():
+    with pytest.raises(SpecError, match=r"env value of UMASK must be a string, got the number 493 .*Quote it"):
+        build_spec(params(env={"UMASK": 0o755}))
 
 
 def test_numbers_given_as_text_are_read():
