@@ -26,7 +26,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_output im
 from ansible_collections.svcwright.services.plugins.module_utils._release_plan import builtin
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan import (
     file_exists_argv,
-    UPDATE_PASSWORD,
     Desired,
     Observed,
     ObserveError,
@@ -35,7 +34,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     parse_certutil_sha256,
     parse_directory_exists,
     parse_file_exists,
-    parse_fingerprint,
     plan_changes,
     read_argvs,
 )
@@ -62,10 +60,11 @@ from ansible_collections.svcwright.services.plugins.module_utils._spec import (
 )
 from ansible_collections.svcwright.services.plugins.module_utils._systemd_plan import Change
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import (
-    FINGERPRINT_VALUE,
-    account_kind,
-    fingerprint_key,
+    PASSWORD_OPTIONS,
+    fingerprint_delete_argv,
+    fingerprint_set_argv,
     needs_password,
+    parse_fingerprint,
     stored_fingerprint,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import (
@@ -106,8 +105,7 @@ def argument_spec() -> Dict[str, Any]:
         nssm_binary=dict(type="path"),
         nssm_sha256=dict(type="str"),
         nssm_path=dict(type="str", default=DEFAULT_NSSM_PATH),
-        password=dict(type="str", no_log=True),
-        update_password=dict(type="str", choices=list(UPDATE_PASSWORD), default="on_change"),
+        **PASSWORD_OPTIONS,
         log_rotation=dict(
             type="dict",
             options=dict(
@@ -200,10 +198,6 @@ class ActionModule(ActionBase):
         except SpecError as exc:
             raise AnsibleActionFail("host %s: %s" % (self._svcw_host, exc))
         warnings: List[str] = []
-        account = str(desired_params.values["ObjectName"]) if desired_params else "LocalSystem"
-        if self._secret and desired_params is not None and not needs_password(account):
-            raise self._fail(name, "password is given, but account %s (%s) has none. Nothing was changed. Remove "
-                                   "password, or name a user account." % (account, account_kind(account)))
 
         local_nssm, want_sha = (None, "") if spec.state == "absent" else self._nssm_source(params, name)
         self._nssm_path = opts.nssm_path
@@ -221,6 +215,8 @@ class ActionModule(ActionBase):
                           nssm_sha256=want_sha, password=self._secret, update_password=params["update_password"])
         try:
             changes = plan_changes(desired, observed)
+        except SpecError as exc:
+            raise AnsibleActionFail("host %s: %s" % (self._svcw_host, exc))
         except (PlanError, ObserveError) as exc:
             raise self._fail(name, str(exc))
         install = next((c for c in changes if c.action == "install_nssm"), None)
@@ -405,15 +401,14 @@ class ActionModule(ActionBase):
                     str(params.values["ObjectName"])) else None
                 argvs.append(set_argv(nssm, name, change.target, params, password))
             elif change.action == "delete_fingerprint":
-                argvs.append(["reg.exe", "delete", fingerprint_key(name), "/f"])
+                argvs.append(fingerprint_delete_argv(name))
         if argvs:
             self._check(name, nssm, runner.run(argvs), "the configuration")
         if any(c.action == "set_fingerprint" for c in config):
             # Only once NSSM has taken the password: a batch runs on after a failed command,
             # and a fingerprint of a password that was never set would hide it from the next run.
-            self._check(name, nssm, [runner.run_one(
-                ["reg.exe", "add", fingerprint_key(name), "/v", FINGERPRINT_VALUE, "/t", "REG_SZ",
-                 "/d", stored_fingerprint(self._secret or ""), "/f"])], "recording the password fingerprint")
+            self._check(name, nssm, [runner.run_one(fingerprint_set_argv(name, stored_fingerprint(self._secret or "")))],
+                        "recording the password fingerprint")
 
     def _nssm_for(self, spec: ServiceSpec, observed: Observed) -> str:
         """nssm_path, except for removal: the nssm.exe the service runs, which is sure to be there."""

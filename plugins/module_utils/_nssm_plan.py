@@ -40,18 +40,17 @@ from ._nssm_render import (
     is_default,
     same_value,
 )
-from ._reg_output import ServiceRegistryConfig, parse_reg_query
+from ._reg_output import ServiceRegistryConfig
 from ._sc_output import ScServiceStatus
 from ._systemd_plan import Change
-from ._win_account import FINGERPRINT_VALUE, fingerprint_key, needs_password, password_matches
+from ._win_account import FINGERPRINT_VALUE, check_password, fingerprint_read_argv, needs_password, password_matches
 from ._win_cmdline import split_image_path
 from ._win_registry import ObserveError, service_key, service_registry_argv
 # service_info still imports it from here; it is defined once, in _win_registry.
 from ._win_registry import parse_service_registry  # noqa: F401  pylint: disable=unused-import
 from ._win_service_state import is_up, needs_stop
-from ._win_text import WinOutputParseError, to_lines
+from ._win_text import to_lines
 
-UPDATE_PASSWORD = ("on_change", "always", "on_create")
 _SHA256_LINE = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
@@ -104,7 +103,7 @@ def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
         argvs["nssm_exists"] = file_exists_argv(nssm_path)
         argvs["nssm_hash"] = ["certutil.exe", "-hashfile", nssm_path, "SHA256"]
     argvs["registry"] = service_registry_argv(name)
-    argvs["fingerprint"] = ["reg.exe", "query", fingerprint_key(name), "/v", FINGERPRINT_VALUE]
+    argvs["fingerprint"] = fingerprint_read_argv(name)
     if command:
         argvs["command_exists"] = file_exists_argv(command)
     for directory in directories:
@@ -137,21 +136,6 @@ def parse_certutil_sha256(rc: int, output: str) -> Optional[str]:
         compact = line.replace(" ", "").strip()
         if _SHA256_LINE.match(compact):
             return compact.lower()
-    return None
-
-
-def parse_fingerprint(rc: int, output: str) -> Optional[str]:
-    """The stored ``<salt>:<fingerprint>``, None when there is none."""
-    if rc != 0:
-        return None
-    try:
-        keys = parse_reg_query(output)
-    except WinOutputParseError:
-        return None
-    for key in keys:
-        value = key.data(FINGERPRINT_VALUE)
-        if isinstance(value, str) and value:
-            return value
     return None
 
 
@@ -226,16 +210,14 @@ def _password_changes(desired: Desired, observed: Observed, changes: List[Change
     params = desired.parameters
     account = str(params.values["ObjectName"]) if params is not None else "LocalSystem"
     account_change = next((c for c in changes if c.action in ("set", "reset") and c.target == "ObjectName"), None)
+    check_password(desired.name, account, desired.password, created or account_change is not None,
+                   desired.update_password)
     extra: List[Change] = []
     if not needs_password(account):
         if observed.fingerprint:
             extra.append(Change("delete_fingerprint", FINGERPRINT_VALUE, "account %s has no password" % account))
         return extra
     if desired.password is None:
-        if created or account_change is not None:
-            raise PlanError("service %r: account %s logs on with a password, and none is given. Nothing was "
-                            "changed. Give password (no_log), or use a virtual account (NT SERVICE\\%s), a gMSA "
-                            "or a built-in account." % (desired.name, account, desired.name))
         return extra
     reason = ""
     if account_change is None and not created:

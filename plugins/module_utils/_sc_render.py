@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ._sc_output import FailureAction
 from ._values import ValueProblem, seconds
 from ._spec import MAX_SECONDS, ServiceSpec, SpecError
-from ._win_account import FINGERPRINT_VALUE, fingerprint_key, normalize_account
+from ._win_account import PASSWORD_OPTIONS, UPDATE_PASSWORD, fingerprint_read_argv, normalize_account
 from ._win_cmdline import CommandLineError, build_image_path, shell_unsafe_char
 from ._win_registry import service_registry_argv
 
@@ -40,12 +40,9 @@ FAILURE_ACTION_WORDS: Dict[str, str] = {
     "reboot": "reboot",
     "none": "none",
 }
-UPDATE_PASSWORD = ("on_change", "always", "on_create")
-
 # The options of win_service beyond the neutral spec.
 WINDOWS_OPTIONS: Dict[str, Any] = dict(
-    password=dict(type="str", no_log=True),
-    update_password=dict(type="str", choices=list(UPDATE_PASSWORD), default="on_change"),
+    PASSWORD_OPTIONS,
     failure_actions=dict(
         type="list",
         elements="dict",
@@ -277,7 +274,7 @@ def read_argvs(name: str) -> List[List[str]]:
         [SC, "qfailure", name, QUERY_BUFSIZE],
         [SC, "qdescription", name, QUERY_BUFSIZE],
         service_registry_argv(name),
-        [REG, "query", fingerprint_key(name), "/v", FINGERPRINT_VALUE],
+        fingerprint_read_argv(name),
     ]
 
 
@@ -354,15 +351,6 @@ def failure_argv(name: str, recovery: Recovery) -> List[str]:
 
 def failureflag_argv(name: str, on: bool) -> List[str]:
     return [SC, "failureflag", name, "1" if on else "0"]
-
-
-def fingerprint_set_argv(name: str, value: str) -> List[str]:
-    return [REG, "add", fingerprint_key(name), "/v", FINGERPRINT_VALUE, "/t", "REG_SZ",
-            "/d", value, "/f"]
-
-
-def fingerprint_delete_argv(name: str) -> List[str]:
-    return [REG, "delete", fingerprint_key(name), "/f"]
 
 
 # ---------------------------------------------------------------------------------------

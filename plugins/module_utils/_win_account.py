@@ -14,11 +14,23 @@ import binascii
 import hashlib
 import os
 import re
-from typing import Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
+
+from ._reg_output import RegKeyNotFoundError, parse_reg_query
+from ._spec import SpecError
+from ._win_registry import ObserveError
+from ._win_text import WinOutputParseError
 
 FINGERPRINT_KEY = "HKLM\\SOFTWARE\\svcwright\\services"
 FINGERPRINT_VALUE = "PasswordFingerprint"
 _ITERATIONS = 200000
+UPDATE_PASSWORD = ("on_change", "always", "on_create")
+
+# The options of both Windows backends for an account's password.
+PASSWORD_OPTIONS: Dict[str, Any] = dict(
+    password=dict(type="str", no_log=True),
+    update_password=dict(type="str", choices=list(UPDATE_PASSWORD), default="on_change"),
+)
 
 _BUILTIN = {
     "localsystem": ("LocalSystem", "system"),
@@ -93,6 +105,52 @@ def password_matches(password: str, stored: Optional[str]) -> bool:
 
 def fingerprint_key(service: str) -> str:
     return FINGERPRINT_KEY + "\\" + service
+
+
+def fingerprint_read_argv(service: str) -> List[str]:
+    return ["reg.exe", "query", fingerprint_key(service), "/v", FINGERPRINT_VALUE]
+
+
+def fingerprint_set_argv(service: str, value: str) -> List[str]:
+    return ["reg.exe", "add", fingerprint_key(service), "/v", FINGERPRINT_VALUE, "/t", "REG_SZ", "/d", value, "/f"]
+
+
+def fingerprint_delete_argv(service: str) -> List[str]:
+    return ["reg.exe", "delete", fingerprint_key(service), "/f"]
+
+
+def parse_fingerprint(rc: int, output: str) -> Optional[str]:
+    """The stored ``<salt>:<fingerprint>`` from :func:`fingerprint_read_argv`; None when
+    there is none (reg.exe fails, saying so, when the key or the value is missing)."""
+    try:
+        keys = parse_reg_query(output)
+    except RegKeyNotFoundError:
+        return None
+    except WinOutputParseError as exc:
+        if rc != 0:
+            return None
+        raise ObserveError("cannot read the password fingerprint: %s" % exc)
+    for key in keys:
+        value = key.data(FINGERPRINT_VALUE)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def check_password(service: str, account: str, password: Optional[str], account_is_set: bool,
+                   update_password: str) -> None:
+    """Refuse a password for an account that logs on without one, and a user account without
+    the password it needs: when the run sets the account (a new service, another account)
+    or update_password is always. Raises SpecError."""
+    if password is not None and not needs_password(account):
+        raise SpecError("service %r: password is set but account %s is a %s account, which logs on without "
+                        "one. Nothing was changed. Remove password (or give a user account)."
+                        % (service, account, account_kind(account).replace("_", " ")), key="password")
+    if password is None and needs_password(account) and (account_is_set or update_password == "always"):
+        raise SpecError("service %r: account %s is a user account and needs its password, and none is given. "
+                        "Nothing was changed. Give password (it is never logged), or use a virtual account "
+                        "(NT SERVICE\\%s), a gMSA (DOMAIN\\name$) or LocalService."
+                        % (service, account, service), key="password")
 
 
 def local_user(name: Optional[str]) -> Optional[str]:

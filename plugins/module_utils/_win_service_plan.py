@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from ._reg_output import RegKeyNotFoundError, parse_reg_query
 from ._sc_output import (
     FailureAction,
     ScFailedError,
@@ -46,12 +45,18 @@ from ._sc_render import (
     description_argv,
     failure_argv,
     failureflag_argv,
-    fingerprint_delete_argv,
-    fingerprint_set_argv,
 )
 from ._spec import SpecError
 from ._systemd_plan import Change
-from ._win_account import FINGERPRINT_VALUE, account_kind, needs_password, password_matches, same_account
+from ._win_account import (
+    check_password,
+    fingerprint_delete_argv,
+    fingerprint_set_argv,
+    needs_password,
+    parse_fingerprint,
+    password_matches,
+    same_account,
+)
 from ._win_cmdline import is_unquoted_path_with_spaces, same_image_path
 from ._win_registry import ObserveError, parse_service_registry, service_key
 from ._win_service_state import is_up, needs_stop
@@ -112,22 +117,6 @@ def lacks_command(rc: int, output: str) -> bool:
     return rc != 0 and (not output.strip() or is_sc_usage(output))
 
 
-def _fingerprint(rc: int, output: str) -> Optional[str]:
-    try:
-        keys = parse_reg_query(output)
-    except RegKeyNotFoundError:
-        return None
-    except WinOutputParseError as exc:
-        if rc != 0:
-            return None
-        raise ObserveError("cannot read the password fingerprint: %s" % exc)
-    for key in keys:
-        value = key.data(FINGERPRINT_VALUE)
-        if isinstance(value, str):
-            return value
-    return None
-
-
 def _sc_read(what: str, parse, rc: int, output: str):
     try:
         return parse(output)
@@ -141,7 +130,7 @@ def observe(name: str, status: Optional[ScServiceStatus], reads: Mapping[str, Tu
     """Build Observed from the status (None: the service does not exist) and the other
     reads of ``_sc_render.READS``, each an ``(rc, output)`` pair."""
     lacks = tuple(k for k in ("queryex", "qc", "qfailure", "qdescription") if lacks_command(*reads[k]))
-    fingerprint = _fingerprint(*reads["fingerprint"])
+    fingerprint = parse_fingerprint(*reads["fingerprint"])
     if status is None:
         return Observed(name, False, lacks=lacks, fingerprint=fingerprint)
     reg = parse_service_registry(*reads["registry"], name)
@@ -187,20 +176,6 @@ def observe(name: str, status: Optional[ScServiceStatus], reads: Mapping[str, Tu
 
 def _deps_key(deps: Sequence[str]) -> List[str]:
     return sorted(d.lower() for d in deps)
-
-
-def _check_account(desired: ScConfig, observed: Observed, password: Optional[str], update_password: str) -> None:
-    kind = account_kind(desired.account)
-    if password is not None and not needs_password(desired.account):
-        raise SpecError("service %r: password is set but account %s is a %s account, which logs on without "
-                        "one. Remove password (or give a user account)."
-                        % (desired.name, desired.account, kind.replace("_", " ")))
-    if password is None and needs_password(desired.account):
-        new_account = not observed.exists or not same_account(observed.account, desired.account)
-        if new_account or update_password == "always":
-            raise SpecError("service %r: account %s is a user account and needs its password. Give password "
-                            "(it is never logged), or use a virtual account (NT SERVICE\\%s), a gMSA "
-                            "(DOMAIN\\name$) or LocalService." % (desired.name, desired.account, desired.name))
 
 
 def _recovery_changes(desired: ScConfig, observed: Optional[Recovery], host_reads_it: bool,
@@ -301,7 +276,8 @@ def plan_changes(desired: Optional[ScConfig], state: str, observed: Observed,
     if desired is None:
         raise ValueError("a desired configuration is required unless state is absent")
 
-    _check_account(desired, observed, password, update_password)
+    check_password(name, desired.account, password,
+                   not observed.exists or not same_account(observed.account, desired.account), update_password)
     if not observed.exists:
         plan = _creation(desired, state, observed, "the service does not exist", "the service was created")
         plan.warnings = warnings + plan.warnings

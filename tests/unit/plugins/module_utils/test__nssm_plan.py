@@ -16,7 +16,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     parse_certutil_sha256,
     parse_directory_exists,
     parse_file_exists,
-    parse_fingerprint,
     plan_changes,
     read_argvs,
 )
@@ -33,7 +32,8 @@ from ansible_collections.svcwright.services.plugins.module_utils._reg_output imp
 )
 from ansible_collections.svcwright.services.plugins.module_utils._sc_output import parse_sc_query_one
 from ansible_collections.svcwright.services.plugins.module_utils._spec import build_spec
-from ansible_collections.svcwright.services.plugins.module_utils._win_account import stored_fingerprint
+from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError
+from ansible_collections.svcwright.services.plugins.module_utils._win_account import parse_fingerprint, stored_fingerprint
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import join_args
 from ansible_collections.svcwright.services.plugins.module_utils._win_registry import parse_service_registry
 from ansible_collections.svcwright.services.plugins.module_utils._win_service_state import runtime_after
@@ -340,7 +340,8 @@ def test_create_with_password() -> None:
 
 @pytest.mark.parametrize("registry", [WINE_JUST_INSTALLED, None])
 def test_a_user_account_without_password_is_refused_when_it_must_be_set(registry: Optional[str]) -> None:
-    with pytest.raises(PlanError, match=r"account .\\svcwuser logs on with a password, and none is given. Nothing"):
+    with pytest.raises(SpecError, match=r"account .\\svcwuser is a user account and needs its password, and none is "
+                                        r"given. Nothing"):
         plan_changes(desired(**BASE), observed(registry))
 
 

@@ -15,12 +15,11 @@ from ansible_collections.svcwright.services.plugins.module_utils._sc_render impo
     failure_actions_value,
     failure_argv,
     failureflag_argv,
-    fingerprint_delete_argv,
-    fingerprint_set_argv,
     read_argvs,
     recovery_from,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError, build_spec
+from ansible_collections.svcwright.services.plugins.module_utils._win_account import fingerprint_delete_argv, fingerprint_set_argv
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import (
     join_argv,
     split_cmdline,

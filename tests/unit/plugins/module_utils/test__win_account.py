@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import (
+    check_password,
+    fingerprint_read_argv,
+    parse_fingerprint,
     local_user,
     parse_net_user_missing,
     account_kind,
@@ -65,3 +69,26 @@ def test_net_user_proves_a_missing_account_only_by_its_message_number():
     assert not parse_net_user_missing(0, "User name                    svc\r\nFull Name\r\n")
     # Wine's net.exe has no `user` command: it prints its syntax, which proves nothing.
     assert not parse_net_user_missing(0, "The syntax of this command is:\n\nNET command [arguments]\n")
+
+
+def test_one_account_and_password_rule():
+    """The rule both Windows backends apply before anything is written."""
+    with pytest.raises(SpecError, match="password is set but account NT SERVICE.x is a virtual account"):
+        check_password("x", "NT SERVICE\\x", "pw", False, "on_change")
+    with pytest.raises(SpecError, match=r"account .\\svc is a user account and needs its password"):
+        check_password("x", ".\\svc", None, True, "on_change")
+    with pytest.raises(SpecError, match="needs its password"):
+        check_password("x", ".\\svc", None, False, "always")
+    # The account stays and its password is not to be set again: nothing to refuse.
+    check_password("x", ".\\svc", None, False, "on_change")
+    check_password("x", "LocalSystem", None, True, "always")
+
+
+def test_fingerprint_read_and_parse():
+    assert fingerprint_read_argv("a b") == ["reg.exe", "query", "HKLM\\SOFTWARE\\svcwright\\services\\a b", "/v",
+                                            "PasswordFingerprint"]
+    out = ("\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\svcwright\\services\\a b\r\n"
+           "    PasswordFingerprint    REG_SZ    00ff:abcd\r\n\r\n")
+    assert parse_fingerprint(0, out) == "00ff:abcd"
+    assert parse_fingerprint(1, "ERROR: The system was unable to find the specified registry key or value.\r\n") is None
+    assert parse_fingerprint(0, out.replace("00ff:abcd", "")) is None

@@ -511,7 +511,7 @@ def plan_account(account: str) -> str:
 @pytest.mark.parametrize("account,password,obs,match", [
     ("LocalSystem", "pw", "vuln", "password is set but account LocalSystem is a system account"),
     ("CORP\\web$", "pw", "vuln", "is a gmsa account"),
-    ("CORP\\svc", None, "vuln", "account CORP\\\\svc is a user account and needs its password"),
+    ("CORP\\svc", None, "vuln", "account CORP\\\\svc is a user account and needs its password, and none is given"),
     ("CORP\\svc", None, "none", "needs its password"),
 ])
 def test_account_and_password_mismatches_are_refused(account, password, obs, match):
