@@ -23,7 +23,7 @@ from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_output import interpret_nssm
-from ansible_collections.svcwright.services.plugins.module_utils._release_plan import builtin
+from ansible_collections.svcwright.services.plugins.module_utils._release_plan import builtin, parse_certutil
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan import (
     file_exists_argv,
     Desired,
@@ -31,7 +31,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     ObserveError,
     PlanError,
     observed_parameters,
-    parse_certutil_sha256,
     parse_directory_exists,
     parse_file_exists,
     plan_changes,
@@ -281,7 +280,7 @@ class ActionModule(ActionBase):
         nssm_present, nssm_sha, checked_by = False, None, "none"
         if present:
             nssm_present = parse_file_exists(by_key["nssm_exists"].rc, by_key["nssm_exists"].output)
-            nssm_sha = parse_certutil_sha256(by_key["nssm_hash"].rc, by_key["nssm_hash"].output)
+            nssm_sha = parse_certutil(by_key["nssm_hash"].output)
             checked_by = "certutil" if nssm_sha else "missing"
         if nssm_present and nssm_sha is None:
             # The host gave no hash (Wine's certutil is a stub): compute it here from the bytes.

@@ -24,11 +24,10 @@ Changes, with the target each names:
 from __future__ import annotations
 
 import ntpath
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from ._release_plan import builtin
+from ._release_plan import builtin, certutil
 from ._nssm_render import (
     NssmParameters,
     PARAMETER_ORDER,
@@ -51,7 +50,6 @@ from ._win_registry import parse_service_registry  # noqa: F401  pylint: disable
 from ._win_service_state import is_up, needs_stop
 from ._win_text import to_lines
 
-_SHA256_LINE = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 class PlanError(Exception):
@@ -101,7 +99,7 @@ def read_argvs(name: str, nssm_path: Optional[str], command: Optional[str],
         # dir /a-d: rc 0 only for an existing file; certutil alone cannot tell a missing
         # file from a host whose certutil does not hash (Wine's is a stub: no output, rc 0).
         argvs["nssm_exists"] = file_exists_argv(nssm_path)
-        argvs["nssm_hash"] = ["certutil.exe", "-hashfile", nssm_path, "SHA256"]
+        argvs["nssm_hash"] = certutil(nssm_path)
     argvs["registry"] = service_registry_argv(name)
     argvs["fingerprint"] = fingerprint_read_argv(name)
     if command:
@@ -125,18 +123,6 @@ def file_exists_argv(path: str) -> List[str]:
 
 def parse_file_exists(rc: int, output: str) -> bool:
     return rc == 0 and bool(output.strip())
-
-
-def parse_certutil_sha256(rc: int, output: str) -> Optional[str]:
-    """The hash ``certutil -hashfile PATH SHA256`` printed, lower-case; None when it printed
-    none. Windows 7/2008 R2 print it with a space between byte pairs."""
-    if rc != 0:
-        return None
-    for line in to_lines(output):
-        compact = line.replace(" ", "").strip()
-        if _SHA256_LINE.match(compact):
-            return compact.lower()
-    return None
 
 
 def observed_parameters(config: ServiceRegistryConfig) -> NssmParameters:

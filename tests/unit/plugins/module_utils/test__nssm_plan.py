@@ -13,7 +13,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._nssm_plan impo
     PlanError,
     check_nssm_service,
     observed_parameters,
-    parse_certutil_sha256,
     parse_directory_exists,
     parse_file_exists,
     plan_changes,
@@ -32,6 +31,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._reg_output imp
 )
 from ansible_collections.svcwright.services.plugins.module_utils._sc_output import parse_sc_query_one
 from ansible_collections.svcwright.services.plugins.module_utils._spec import build_spec
+from ansible_collections.svcwright.services.plugins.module_utils._release_plan import parse_certutil
 from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import parse_fingerprint, stored_fingerprint
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import join_args
@@ -388,8 +388,9 @@ def test_paths_reach_the_inner_cmd_as_data() -> None:
     (-2147024894, "CertUtil: -hashfile command FAILED: 0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)\r\n"
                   "CertUtil: The system cannot find the file specified.\r\n", None),
 ])
-def test_parse_certutil_sha256(rc: int, output: str, sha: Optional[str]) -> None:
-    assert parse_certutil_sha256(rc, output) == sha
+def test_parse_certutil(rc: int, output: str, sha: Optional[str]) -> None:
+    del rc  # a failed certutil prints no hash: the output alone tells
+    assert parse_certutil(output) == sha
 
 
 def test_parse_directory_exists() -> None:
