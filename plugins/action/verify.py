@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.svcwright.services.plugins.module_utils._reg_output import (
     ServiceRegistryConfig,
@@ -50,6 +51,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._verify import 
     VerifyOptions,
     argument_spec,
     command_result,
+    encode_record,
     drive,
     failure_message,
     http_result,
@@ -58,11 +60,14 @@ from ansible_collections.svcwright.services.plugins.module_utils._verify import 
     nssm_app_pid,
     options_from_params,
     parse_linux_evidence,
+    record_path,
     sample_from_sc,
     sample_from_unit,
     systemctl_show_command,
     tcp_result,
+    verify_record,
 )
+from ansible_collections.svcwright.services.plugins.module_utils._release_plan import MARKER, builtin, parse_marker, win_path
 from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem, check_line
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import ps_single_quote, split_image_path
 from ansible_collections.svcwright.services.plugins.module_utils._win_text import WinOutputParseError
@@ -133,6 +138,9 @@ def b64text(word: str) -> str:
     return base64.b64decode(word).decode("utf-8", "replace") if word else ""
 
 
+display = Display()
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(argument_spec())
@@ -199,6 +207,8 @@ class ActionModule(ActionBase):
         args = dict(params, _host=self._svcw_host)
         if from_controller:
             args["probe"] = None
+            # The module proves it stable; the result is the one after the probes here.
+            args["_record"] = False
         elif opts.probe.enabled:
             args["probe"] = dict(params["probe"], **{"from": "host"})
         res = self._execute_module(module_name="svcwright.services.verify", module_args=args, task_vars=task_vars)
@@ -232,8 +242,31 @@ class ActionModule(ActionBase):
             command = "/bin/sh -c " + shlex.quote(script)
             evidence = parse_linux_evidence(self._raw(command, opts.name, round_trips, check=False), opts.logs)
             extra["journal"] = evidence.journal
+        self._record_linux(opts, v, round_trips)
         extra["round_trips"] = round_trips[0]
         return self._finish(v, opts.name, evidence, extra)
+
+    def _record_linux(self, opts: VerifyOptions, v: Verification, round_trips: List[int]) -> None:
+        """The record the module would have written, in one shell command (atomic rename)."""
+        if self._task.check_mode:
+            return
+        path = record_path(opts.name, opts.base, windows=False)
+        version = "$(basename \"$(readlink %s)\")" % shlex.quote(opts.base + "/current") if opts.base else ""
+        data = self._record_data(opts, v, "@VERSION@" if opts.base else None)
+        text = shlex.quote(encode_record(data).rstrip("\n")).replace("@VERSION@", "'\"%s\"'" % version)
+        tmp = shlex.quote(path + ".new")
+        command = "mkdir -p %s && printf '%%s\\n' %s > %s && mv -f %s %s" % (
+            shlex.quote(os.path.dirname(path)), text, tmp, tmp, shlex.quote(path))
+        round_trips[0] += 1
+        res = self._low_level_execute_command(command, sudoable=True)
+        if res.get("rc") != 0:
+            display.warning("host %s: service %r: the result could not be recorded in %s: %s"
+                            % (self._svcw_host, opts.name, path, (res.get("stderr") or res.get("stdout") or "").strip()))
+
+    def _record_data(self, opts: VerifyOptions, v: Verification, version: Optional[str]) -> Dict[str, Any]:
+        passed = v.decision.verdict == "pass"
+        return verify_record(opts.name, time.time(), passed, "" if passed else v.decision.reason,
+                             v.last.pid if v.last else None, version)
 
     def _raw(self, command: str, name: str, round_trips: List[int], check: bool = True) -> str:
         round_trips[0] += 1
@@ -255,8 +288,11 @@ class ActionModule(ActionBase):
         first = [["reg.exe", "query", SERVICES_KEY + name, "/s"]] + query_argvs(name)
         if check_ps:
             first.append(powershell_argv(_PS_CHECK % dict(mark=PS_MARK)))
+        recording = self._record_argvs(opts)
         t = self._clock()
-        results = runner.run(first)
+        results = runner.run(first + recording)
+        recorded = results[len(first):]
+        results = results[:len(first)]
         status = self._status(runner, name, results[1:3])
         reg = self._registry(results[0]) if status is not None else None
         has_ps = runner.shell_family == "powershell" or (check_ps and any(
@@ -275,8 +311,35 @@ class ActionModule(ActionBase):
         if v.decision.verdict == "fail":
             evidence = target.evidence(opts.logs or target.default_logs(), opts.log_lines)
             extra["events"] = evidence.events
+        if recording:
+            self._record_windows(runner, opts, v, parse_marker(recorded[-1].output if recorded[-1].rc == 0 else None)
+                                 if opts.base else None)
         extra["round_trips"] = runner.round_trips
         return self._finish(v, name, evidence, extra)
+
+    def _record_argvs(self, opts: VerifyOptions) -> List[List[str]]:
+        """Read with the first poll: the record's directory made (outside check mode only, when
+        the result will be written) and the active release's version."""
+        if self._task.check_mode:
+            return []
+        directory = record_path(opts.name, opts.base, windows=True).rsplit("\\", 1)[0]
+        argvs = [builtin("if", "not", "exist", directory, "mkdir", directory)]
+        if opts.base:
+            argvs.append(builtin("type", win_path(opts.base, "current", MARKER)))
+        return argvs
+
+    def _record_windows(self, runner: WinRunner, opts: VerifyOptions, v: Verification, version: Optional[str]) -> None:
+        path = record_path(opts.name, opts.base, windows=True)
+        fd, local = tempfile.mkstemp(prefix="svcwright-verify-")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii", newline="\r\n") as f:
+                f.write(encode_record(self._record_data(opts, v, version)))
+            runner.put_file(local, path)
+        except (AnsibleError, OSError) as exc:
+            display.warning("host %s: service %r: the result could not be recorded in %s: %s"
+                            % (self._svcw_host, opts.name, path, exc))
+        finally:
+            os.unlink(local)
 
     def _status(self, runner: WinRunner, name: str, results: Sequence[CommandResult]) -> Any:
         try:

@@ -29,10 +29,12 @@ standard-library calls, used by the module on the host and by the action on the 
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import shlex
 import socket
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -42,6 +44,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from ._runtime_state import ABSENT, FAILED, PAUSED, RESTARTING, RUNNING, STOPPED, sc_state, systemd_state
 from ._sc_output import ScServiceStatus
 from ._values import ValueProblem, check_line, scalar_text, seconds, whole_number
+from ._release_plan import ReleaseError, check_base
 from ._systemd_parse import SHOW_PROPERTIES, UnitStatus
 from ._win_errors import describe_win32_error
 
@@ -82,6 +85,7 @@ def argument_spec() -> Dict[str, Any]:
         ),
         logs=dict(type="list", elements="str", default=[]),
         log_lines=dict(type="int", default=30),
+        base=dict(type="str"),
     )
 
 
@@ -127,6 +131,8 @@ class VerifyOptions:
     probe: ProbeSpec = field(default_factory=ProbeSpec)
     logs: Tuple[str, ...] = ()
     log_lines: int = 30
+    # The release base, where the result is recorded (None: the fixed per-service place).
+    base: Optional[str] = None
 
 
 # The longest verification and the longest single probe attempt that make sense in one task.
@@ -223,7 +229,18 @@ def options_from_params(params: Dict[str, Any], windows: bool = False) -> Verify
         probe=probe_from_params(params.get("probe"), windows),
         logs=tuple(_text("logs", p, "the path of a log file") for p in logs if p),
         log_lines=log_lines,
+        base=_base(params.get("base"), windows),
     )
+
+
+def _base(value: Any, windows: bool) -> Optional[str]:
+    """The release base the result is recorded in (None: the fixed per-service place)."""
+    if value is None or value == "":
+        return None
+    try:
+        return check_base(value, windows)
+    except ReleaseError as exc:
+        raise VerifyError(str(exc)) from None
 
 
 # The option that names the target of each probe type; the others must not be given.
@@ -810,3 +827,82 @@ def local_probe(probe: ProbeSpec, t: float, timeout: float, clock: Callable[[], 
         return tcp_result(t, clock() - start, tcp_connect(probe.host, probe.port, timeout))
     rc, output, error = run_argv(probe.command, timeout)
     return command_result(t, clock() - start, probe, rc, output, error)
+
+
+# ---------------------------------------------------------------------------------------
+# The record of the last verification, which service_info reports
+
+VERIFY_RECORD_FILE = ".svcwright-verify.json"
+VERIFY_DIR_LINUX = "/var/lib/svcwright/verify"
+VERIFY_DIR_WINDOWS = "C:\\ProgramData\\svcwright\\verify"
+RECORD_FORMAT = 1
+_FILE_WORD = re.compile(r"[A-Za-z0-9._-]")
+
+
+def record_file_name(name: str) -> str:
+    """The per-service file name: a service name may hold characters no file name can
+    (``/``, ``*``, ``:``), or that cmd.exe would expand (``%``); each is written as ``~`` and
+    its code point, so two names never share a file."""
+    word = "".join(c if _FILE_WORD.match(c) and c != "~" else "~%04x" % ord(c) for c in name)
+    return ("~" + word if word.startswith(".") else word) + ".json"
+
+
+def record_path(name: str, base: Optional[str], windows: bool) -> str:
+    """Where a verification of ``name`` is recorded: in the release base when it is known,
+    else in the fixed per-service place."""
+    if base:
+        return (base.rstrip("\\") + "\\" if windows else base.rstrip("/") + "/") + VERIFY_RECORD_FILE
+    if windows:
+        return VERIFY_DIR_WINDOWS + "\\" + record_file_name(name)
+    return VERIFY_DIR_LINUX + "/" + record_file_name(name)
+
+
+def record_paths(name: str, base: Optional[str], windows: bool) -> List[str]:
+    """Every place a verification of ``name`` may be recorded, the release base first."""
+    return ([record_path(name, base, windows)] if base else []) + [record_path(name, None, windows)]
+
+
+def utc_iso(when: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
+
+
+def verify_record(name: str, when: float, passed: bool, reason: str, pid: Optional[int],
+                  version: Optional[str]) -> Dict[str, Any]:
+    """The record of one verification: the reason is one line (the first of the message)."""
+    lines = (reason or "").strip().splitlines()
+    return dict(format=RECORD_FORMAT, name=name, time=utc_iso(when), passed=bool(passed),
+                reason="" if passed else (lines[0][:SHOWN_LIMIT] if lines else "failed"),
+                pid=pid if isinstance(pid, int) and not isinstance(pid, bool) and pid > 0 else None,
+                version=version or None)
+
+
+def encode_record(record: Dict[str, Any]) -> str:
+    # ASCII only: the file reads back the same through any code page (`type` on Windows).
+    return json.dumps(record, sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
+
+
+def decode_record(text: Optional[str]) -> Optional[Dict[str, Any]]:
+    """A record this collection wrote, None for anything else (no file, another format)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT or not isinstance(data.get("passed"), bool):
+        return None
+    when = data.get("time")
+    if not isinstance(when, str) or not re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z", when):
+        return None
+    pid = data.get("pid")
+    version = data.get("version")
+    reason = data.get("reason")
+    return dict(time=when, passed=data["passed"], reason=reason if isinstance(reason, str) else "",
+                pid=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
+                version=version if isinstance(version, str) else None)
+
+
+def latest_record(texts: Sequence[Optional[str]]) -> Optional[Dict[str, Any]]:
+    """The most recent of the records read (ISO UTC times sort as text)."""
+    records = [r for r in (decode_record(t) for t in texts) if r is not None]
+    return max(records, key=lambda r: r["time"]) if records else None

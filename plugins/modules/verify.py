@@ -11,7 +11,8 @@ version_added: 0.1.0
 description:
   - Waits for a service to be running, then requires it to stay up for O(stable_for) seconds with the
     same main process and no restarts, then probes it (HTTP, TCP or a command) until an attempt passes, all
-    within O(deadline). It changes nothing on the host.
+    within O(deadline). It changes nothing on the host but the record of its result (see O(base)), which
+    M(svcwright.services.service_info) reports.
   - The stability check catches what a single health check misses - a crash loop hidden by a restart policy
     (C(Restart=always), NSSM, Windows recovery actions) - and a service that is still starting
     (C(activating), C(START_PENDING)) is waited for rather than failed.
@@ -174,10 +175,23 @@ options:
     description: How many lines of the journal and of each log file are shown (1 to 1000).
     type: int
     default: 30
+  base:
+    description:
+      - The release base of the service (the O(svcwright.services.release#module:base) of its releases). The result is
+        recorded in C(<base>/.svcwright-verify.json), with the active release's version.
+      - Without it, the result is recorded in C(/var/lib/svcwright/verify/<name>.json) (Linux) or
+        C(C:\\ProgramData\\svcwright\\verify\\<name>.json) (Windows), without a version.
+      - M(svcwright.services.service_info) reports the record. Check mode records nothing.
+    type: str
   _host:
     description:
       - Internal, set by the action plugin (the host's inventory name, for messages). Tasks cannot set it.
     type: str
+  _record:
+    description:
+      - Internal, set by the action plugin (whether the module records the result). Tasks cannot set it.
+    type: bool
+    default: true
 """
 
 EXAMPLES = r"""
@@ -356,8 +370,11 @@ events:
   elements: str
 """
 
+import os
 import socket
+import tempfile
 import time
+from typing import Optional
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -372,23 +389,30 @@ from ansible_collections.svcwright.services.plugins.module_utils._verify import 
     Sample,
     Verification,
     VerifyError,
+    VerifyOptions,
     argument_spec,
+    encode_record,
     drive,
     failure_message,
     linux_evidence_script,
     local_probe,
     options_from_params,
     parse_linux_evidence,
+    record_path,
     sample_from_unit,
     systemctl_show_command,
+    verify_record,
 )
+from ansible_collections.svcwright.services.plugins.module_utils._release_plan import parse_marker
 
 ENVIRON = {"LC_ALL": "C", "SYSTEMD_PAGER": "", "SYSTEMD_COLORS": "0"}
 
 
 def main() -> None:
-    # The action plugin passes the host's inventory name, for messages.
-    module = AnsibleModule(argument_spec=dict(argument_spec(), _host=dict(type="str")), supports_check_mode=True)
+    # The action plugin passes the host's inventory name, for messages, and whether the module
+    # records the result (not when the action probes from the controller after it).
+    module = AnsibleModule(argument_spec=dict(argument_spec(), _host=dict(type="str"), _record=dict(type="bool", default=True)),
+                           supports_check_mode=True)
     host = module.params["_host"] or socket.gethostname()
     try:
         opts = options_from_params(module.params)
@@ -423,6 +447,7 @@ def main() -> None:
     result["probe"]["from"] = "host" if opts.probe.enabled else None
     if decision.verdict == "pass":
         result["elapsed"] = round(clock(), 2)
+        record(module, opts, verification, True, "")
         module.exit_json(**result)
 
     # A process that died in the second before the verification began (right after the start
@@ -432,7 +457,42 @@ def main() -> None:
     evidence = parse_linux_evidence(out, opts.logs)
     result.update(elapsed=round(clock(), 2), journal=evidence.journal, log_tails=evidence.log_tails,
                   failure=dict(kind=decision.kind, reason=decision.reason))
+    record(module, opts, verification, False, decision.reason)
     module.fail_json(msg=failure_message(host, opts.name, verification, evidence), **result)
+
+
+def active_version(base: Optional[str]) -> Optional[str]:
+    """The release ``<base>/current`` points to, when it is a release link."""
+    if not base:
+        return None
+    try:
+        target = os.readlink(os.path.join(base, "current")).rstrip("/")
+    except OSError:
+        return None
+    return parse_marker("version=" + os.path.basename(target))
+
+
+def record(module: AnsibleModule, opts: VerifyOptions, verification: Verification, passed: bool, reason: str) -> None:
+    """The result, for service_info: written atomically, never in check mode. A record that
+    cannot be written is a warning: the verification itself stands."""
+    if module.check_mode or not module.params["_record"]:
+        return
+    last = verification.last
+    data = verify_record(opts.name, time.time(), passed, reason, last.pid if last else None, active_version(opts.base))
+    path = record_path(opts.name, opts.base, windows=False)
+    directory = os.path.dirname(path)
+    tmp = None
+    try:
+        os.makedirs(directory, mode=0o755, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".svcwright-verify-", dir=directory)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(encode_record(data))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        module.warn("the result could not be recorded in %s (%s); service_info will not show it" % (path, exc))
 
 
 JOURNAL_LOOKBACK = 10
