@@ -20,12 +20,13 @@ import os
 import secrets
 import tempfile
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.svcwright.services.plugins.module_utils._spec import NSSM, SC, SPEC_KEYS, ServiceSpec, SpecError, build_spec
 from ansible_collections.svcwright.services.plugins.module_utils._release_definition import (
     DEFINITION_FILE,
     DefinitionError,
@@ -71,6 +72,8 @@ from ansible_collections.svcwright.services.plugins.plugin_utils._action_args im
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     ServiceOpError,
+    missing_prerequisites,
+    prerequisite_argvs,
     query_argvs,
     status_from,
     stop_service,
@@ -289,6 +292,9 @@ class ActionModule(ActionBase):
         argvs = windows_inspect_argvs(base, req.version, self._dest_name)
         if req.service:
             argvs += query_argvs(req.service)
+        # What the definition's service needs on the host, read in the same round trip.
+        self._prereq_spec, prereqs = self._definition_prerequisites()
+        argvs += [argv for _key, argv in prereqs]
         # The definitions of the active release and of the requested one, in the same round trip.
         def_reads = [(None, definition_read_argv(win_path(base, "current")))]
         if req.version is not None:
@@ -296,7 +302,8 @@ class ActionModule(ActionBase):
         argvs += [argv for _v, argv in def_reads]
         results = runner.run(argvs)
         self._def_reads = def_reads
-        count = len(argvs) - len(def_reads) - (2 if req.service else 0)
+        count = len(argvs) - len(def_reads) - len(prereqs) - (2 if req.service else 0)
+        prereq_results = results[count + (2 if req.service else 0):len(argvs) - len(def_reads)]
         inspect = parse_windows_inspect(base, req.version, self._dest_name, [(r.rc, r.output) for r in results[:count]])
         state = inspect.state
         if req.service:
@@ -310,17 +317,35 @@ class ActionModule(ActionBase):
         self._read_definitions(runner, state, results[len(argvs) - len(def_reads):])
         now = time.time()
         plan = plan_release(state, req, now)
+        problems = (missing_prerequisites(self._prereq_spec, prereqs, prereq_results)
+                    if self._prereq_spec is not None and (plan.ship or plan.activate) else [])
+        if problems and not self._task.check_mode:
+            raise ReleaseError("the release's service definition cannot run on this host, so nothing was shipped or "
+                               "activated: %s" % " ".join(problems))
         changes = [c.describe() for c in plan.changes]
         out = self._returns(plan.before, plan.after, changes, plan.ship is not None)
         out.update(definition=plan.active_definition, previous_definition=plan.previous_definition)
         if self._task.diff:
             out["diff"] = self._diff(plan.before, plan.after)
-        if inspect.warnings:
-            out["warnings"] = inspect.warnings
+        if inspect.warnings or problems:
+            out["warnings"] = inspect.warnings + problems
         if plan.changes and not self._task.check_mode:
             self._apply_windows(runner, plan, now)
         out["round_trips"] = runner.round_trips
         return out
+
+    def _definition_prerequisites(self) -> Tuple[Optional[ServiceSpec], List[Tuple[str, List[str]]]]:
+        """The definition's spec for its Windows backend, and the reads of what it needs (the
+        program is this release's own artifact, so it is not read)."""
+        definition = self._request.definition
+        if definition is None or self._request.state not in ("present", "active"):
+            return None, []
+        backend = NSSM if definition.get("windows_manager") == "nssm" else SC
+        try:
+            spec = build_spec({k: v for k, v in definition.items() if k in SPEC_KEYS}, backend)
+        except SpecError as exc:
+            raise ReleaseError("definition: not a valid service spec for this host: %s" % exc) from None
+        return spec, prerequisite_argvs(spec, command=False)
 
     def _read_definitions(self, runner: WinRunner, state: HostState, results: List[CommandResult]) -> None:
         """The recorded definitions: the active release's (in current), the requested one's,

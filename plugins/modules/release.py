@@ -286,10 +286,12 @@ import shutil
 import socket
 import tempfile
 import time
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.svcwright.services.plugins.module_utils._linux_prerequisites import missing_prerequisites
+from ansible_collections.svcwright.services.plugins.module_utils._spec import SPEC_KEYS, SpecError, build_spec
 from ansible_collections.svcwright.services.plugins.module_utils._release_definition import (
     DEFINITION_FILE,
     DefinitionError,
@@ -545,6 +547,24 @@ def make_dirs(path: str) -> List[str]:
     return created
 
 
+def definition_prerequisites(module: AnsibleModule, definition: Dict[str, object]) -> List[str]:
+    """What the definition's service needs on this host and does not find (the program is
+    the release's own artifact, so it is not looked for)."""
+    block = definition.get("systemd")
+    systemd: Dict[str, Any] = block if isinstance(block, dict) else {}
+    try:
+        spec = build_spec({k: v for k, v in definition.items() if k in SPEC_KEYS})
+    except SpecError as exc:
+        return ["the definition is not a valid service spec: %s" % exc]
+
+    def show_units(units: List[str]) -> str:
+        return module.run_command(["systemctl", "show", "--property=Id,LoadState", "--"] + units,
+                                  environ_update={"SYSTEMD_PAGER": "", "LC_ALL": "C"})[1]
+
+    return missing_prerequisites(spec, bool(systemd.get("create_account")), systemd.get("group"),
+                                 list(systemd.get("requires") or []), show_units, check_command=False)
+
+
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), required_if=REQUIRED_IF, supports_check_mode=True)
     params = module.params
@@ -591,6 +611,12 @@ def main() -> None:
         header = "release under %s" % base
         result["diff"] = dict(before_header=header, after_header=header, before=plan.before.text(),
                               after=plan.after.text())
+    if definition is not None and (plan.ship is not None or plan.activate is not None) and incoming is None:
+        problems = definition_prerequisites(module, definition)
+        if problems and not module.check_mode:
+            module.fail_json(msg="%s: the release's service definition cannot run on this host, so nothing was shipped "
+                                 "or activated: %s" % (label, " ".join(problems)))
+        result.setdefault("warnings", []).extend(problems)
     if module.check_mode or not plan.changes:
         if incoming is not None:
             # Another run shipped the same release meanwhile: ours is not needed.

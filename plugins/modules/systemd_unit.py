@@ -293,7 +293,6 @@ content:
 """
 
 import os
-import pwd
 import re
 import grp
 import shutil
@@ -305,6 +304,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.svcwright.services.plugins.module_utils._linux_prerequisites import (
+    account_exists,
+    missing_prerequisites,
+)
 from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem, check_line
 from ansible_collections.svcwright.services.plugins.module_utils._spec import (
     SpecError,
@@ -314,6 +317,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._spec import (
 )
 from ansible_collections.svcwright.services.plugins.module_utils._systemd_render import (
     SystemdOptions,
+    merge_directives,
     log_directories,
     render_dropin,
     render_socket,
@@ -436,6 +440,16 @@ class Wanted:
     dropins: Dict[str, Optional[str]]
 
 
+def _keyed(service: str, key: str, render: Any, *args: Any) -> Any:
+    """``render(*args)``, with a refusal that does not name the service and option yet named."""
+    try:
+        return render(*args)
+    except SpecError as exc:
+        if str(exc).startswith("service "):
+            raise
+        raise SpecError("service %r: %s: %s" % (service, key, exc), key=key) from None
+
+
 def check_module_options(spec: ServiceSpec, params: Dict[str, Any]) -> Wanted:
     """The module's own options on top of the spec: SpecError for any of them that cannot
     be written faithfully (also used on the controller, by service_spec)."""
@@ -450,7 +464,11 @@ def check_module_options(spec: ServiceSpec, params: Dict[str, Any]) -> Wanted:
         if body is not None and not isinstance(body, dict):
             raise SpecError("service %r: drop_ins %s must be a dictionary of sections (e.g. {Service: "
                             "{MemoryMax: 256M}}) or null to remove it." % (spec.name, n))
-        dropins[dropin_file_name(spec.name, n)] = render_dropin(body) if body is not None else None
+        file_name = dropin_file_name(spec.name, n)
+        dropins[file_name] = _keyed(spec.name, "drop_ins %s" % n, render_dropin, body) if body is not None else None
+    # Raw directives are checked on their own first, so that an error names the option it came from.
+    _keyed(spec.name, "unit_extra", merge_directives, [], opts.unit_extra)
+    _keyed(spec.name, "hardening.overrides", merge_directives, [], {"Service": opts.hardening_overrides})
     present = spec.state != "absent"
     return Wanted(unit_dir=unit_dir, triggers=triggers, options=opts,
                   unit=render_unit(spec, opts) if present else None,
@@ -545,37 +563,13 @@ class UnitHost:
         return unit_status(parse_systemctl_show(out))
 
     def account_exists(self) -> bool:
-        if not self.spec.account:
-            return True
-        try:
-            pwd.getpwnam(self.spec.account)
-            return True
-        except KeyError:
-            return False
+        return account_exists(self.spec.account)
 
-    def check_prerequisites(self, create_account: bool, requires: List[str]) -> None:
-        """What must exist before the unit can work, checked before anything is written: the
-        program (executable), the account (unless this run creates it), the units it depends
-        on. Check mode predicts the failure as a warning, since an earlier task of the same
-        run (shipping the program) may not have happened for real."""
-        spec = self.spec
-        problems = []
-        command = spec.command or ""
-        if not os.path.isfile(command):
-            problems.append("command %s does not exist. Ship the program before this task, or fix command." % command)
-        elif not os.access(command, os.X_OK):
-            problems.append("command %s is not executable. Make it executable (mode 0755)." % command)
-        if spec.account and not create_account and not self.account_exists():
-            problems.append("account %s does not exist. Create it, or set create_account: true." % spec.account)
-        deps = [d if "." in d else d + ".service" for d in spec.dependencies + requires]
-        if deps:
-            _rc, out, _err = self.run(["systemctl", "show", "--property=Id,LoadState", "--"] + deps,
-                                      "cannot read the state of the dependencies")
-            states = re.findall(r"^LoadState=(.*)$", out, re.MULTILINE)
-            missing = [d for d, st in zip(deps, states) if st.strip() in ("not-found", "bad-setting", "error")]
-            if missing:
-                problems.append("dependencies %s do not exist on this host. Install them first, or remove them from "
-                                "dependencies." % ", ".join(missing))
+    def check_prerequisites(self, create_account: bool, group: Optional[str], requires: List[str]) -> None:
+        """What must exist before the unit can work, checked before anything is written. Check
+        mode predicts the failure as a warning, since an earlier task of the same run (shipping
+        the program, creating the account) may not have happened for real."""
+        problems = missing_prerequisites(self.spec, create_account, group, requires, self.show_units)
         if not problems:
             return
         if self.module.check_mode:
@@ -584,6 +578,10 @@ class UnitHost:
             return
         msg = "host %s: unit %s: nothing was changed: %s" % (self.host, self.unit, " ".join(problems))
         self.module.fail_json(msg=msg, unit=self.unit, unit_path=self.unit_path)
+
+    def show_units(self, units: List[str]) -> str:
+        return self.run(["systemctl", "show", "--property=Id,LoadState", "--"] + units,
+                        "cannot read the state of the dependencies")[1]
 
     def changed_triggers(self, triggers: List[str], status: UnitStatus) -> List[str]:
         if not status.running or status.main_start_monotonic_us <= 0:
@@ -795,7 +793,7 @@ def main() -> None:
 
     host = UnitHost(module, spec, unit, unit_dir, desired_unit, desired_dropins, desired_socket)
     if spec.state != "absent":
-        host.check_prerequisites(params["create_account"], opts.requires)
+        host.check_prerequisites(params["create_account"], opts.group, opts.requires)
     status = host.status()
     if spec.state == "absent":
         # Remove every drop-in the task names, whatever its value.
