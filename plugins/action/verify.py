@@ -56,6 +56,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._verify import 
     failure_message,
     http_result,
     linux_evidence_script,
+    linux_record_command,
     local_probe,
     nssm_app_pid,
     options_from_params,
@@ -251,12 +252,7 @@ class ActionModule(ActionBase):
         if self._task.check_mode:
             return
         path = record_path(opts.name, opts.base, windows=False)
-        version = "$(basename \"$(readlink %s)\")" % shlex.quote(opts.base + "/current") if opts.base else ""
-        data = self._record_data(opts, v, "@VERSION@" if opts.base else None)
-        text = shlex.quote(encode_record(data).rstrip("\n")).replace("@VERSION@", "'\"%s\"'" % version)
-        tmp = shlex.quote(path + ".new")
-        command = "mkdir -p %s && printf '%%s\\n' %s > %s && mv -f %s %s" % (
-            shlex.quote(os.path.dirname(path)), text, tmp, tmp, shlex.quote(path))
+        command = linux_record_command(path, self._record_data(opts, v, None), opts.base)
         round_trips[0] += 1
         res = self._low_level_execute_command(command, sudoable=True)
         if res.get("rc") != 0:

@@ -906,3 +906,21 @@ def latest_record(texts: Sequence[Optional[str]]) -> Optional[Dict[str, Any]]:
     """The most recent of the records read (ISO UTC times sort as text)."""
     records = [r for r in (decode_record(t) for t in texts) if r is not None]
     return max(records, key=lambda r: r["time"]) if records else None
+
+
+def linux_record_command(path: str, record: Dict[str, Any], base: Optional[str]) -> str:
+    """A POSIX sh command that writes ``record`` to ``path`` (atomically, by rename), with the
+    version read from ``<base>/current`` on the host when a base is given."""
+    directory = path.rsplit("/", 1)[0] or "/"
+    tmp = path + ".new"
+    text = shlex.quote(encode_record(dict(record, version=None)).rstrip("\n"))
+    write = "printf '%%s\\n' %s > %s" % (text, shlex.quote(tmp))
+    if base:
+        # The version is a release name (letters, digits, '.', '_', '-'), so it goes into the
+        # JSON text unescaped; anything else leaves it null.
+        link = shlex.quote(base.rstrip("/") + "/current")
+        write = ("v=$(basename \"$(readlink %s)\" 2>/dev/null); case $v in ''|*[!A-Za-z0-9._-]*) v=null ;; "
+                 "*) v=\\\"$v\\\" ;; esac; printf '%%s\\n' %s | sed \"s/\\\"version\\\":null/\\\"version\\\":$v/\" > %s"
+                 % (link, text, shlex.quote(tmp)))
+    return "mkdir -p %s && { %s; } && mv -f %s %s" % (shlex.quote(directory), write, shlex.quote(tmp),
+                                                       shlex.quote(path))
