@@ -2,7 +2,7 @@
 # Runs every test of the project on this machine: installs what it needs first (apt
 # packages, the venv, Go modules, test host images), then unit tests, Go tests, sanity and
 # lint, and the integration tests on real systemd hosts (systemd-nspawn over SSH).
-# Usage: scripts/test.sh [suite...]   suites: unit go sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party (default: all)
+# Usage: scripts/test.sh [suite...]   suites: unit go sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info (default: all)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -11,7 +11,7 @@ bash scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
 source scripts/env.sh
 
 suites=("$@")
-((${#suites[@]})) || suites=(unit go sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party)
+((${#suites[@]})) || suites=(unit go sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info)
 passed=0
 failed=0
 failed_names=()
@@ -57,6 +57,7 @@ for suite in "${suites[@]}"; do
     artifact) run_suite artifact bash tests/ci/artifact.sh ;;
     ansible-test) run_suite ansible-test bash tests/ci/ansible-test.sh ;;
     ci-dry-run) run_suite ci-dry-run bash tests/ci/windows-dry-run.sh ;;
+    service_info) run_suite service_info bash tests/integration/run-service-info.sh ;;
     third_party) run_suite third_party bash tests/integration/run-third-party.sh ;;
     *) echo "unknown suite $suite"; exit 2 ;;
   esac
