@@ -147,7 +147,7 @@ class ActionModule(ActionBase):
             self._base = check_base(params["base"], windows)
             version = check_version(params["version"]) if params["version"] is not None else None
             src = params["src"]
-            if params["dest_name"]:
+            if params["dest_name"] is not None:
                 self._dest_name: Optional[str] = check_dest_name(params["dest_name"], windows)
             elif src:
                 self._dest_name = check_dest_name(os.path.basename(src), windows,
@@ -179,7 +179,8 @@ class ActionModule(ActionBase):
 
     def _label(self, base: Any, version: Any) -> str:
         """``host H: release V under B: `` with what of V and B is valid."""
-        text = "host %s: release" % self._svcw_host
+        service = self._task.args.get("service")
+        text = "host %s: %srelease" % (self._svcw_host, "service %r: " % service if isinstance(service, str) else "")
         checks = ((check_version, version, " %s"), (lambda v: check_base(v, self._windows), base, " under %s"))
         for check, value, fmt in checks:
             if value is None:

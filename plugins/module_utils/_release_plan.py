@@ -379,8 +379,8 @@ def plan_release(host: HostState, req: Request, now: float, ours: Optional[str] 
             version = check_version(version)
             if version != active:
                 if version not in releases:
-                    raise ReleaseError("cannot roll back to %s: no such release on the host. Releases there: %s"
-                                       % (version, ", ".join(releases) or "none"))
+                    raise ReleaseError("cannot roll back to %s: no such release on the host. Releases there: %s. "
+                                       "Give one of them as version." % (version, ", ".join(releases) or "none"))
                 target = version
                 why = "named rollback from %s" % (active or "nothing active")
         elif not rolled_back:
