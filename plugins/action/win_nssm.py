@@ -64,6 +64,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_account im
     fingerprint_set_argv,
     needs_password,
     parse_fingerprint,
+    refuse_needless_password,
     stored_fingerprint,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import (
@@ -194,6 +195,8 @@ class ActionModule(ActionBase):
             spec = build_spec(params, backend="nssm")
             opts = nssm_options(name, params)
             desired_params = render_parameters(spec, opts) if spec.state != "absent" else None
+            if desired_params is not None:
+                refuse_needless_password(name, str(desired_params.values["ObjectName"]), self._secret)
         except SpecError as exc:
             raise AnsibleActionFail("host %s: %s" % (self._svcw_host, exc))
         warnings: List[str] = []

@@ -137,15 +137,21 @@ def parse_fingerprint(rc: int, output: str) -> Optional[str]:
     return None
 
 
-def check_password(service: str, account: str, password: Optional[str], account_is_set: bool,
-                   update_password: str) -> None:
-    """Refuse a password for an account that logs on without one, and a user account without
-    the password it needs: when the run sets the account (a new service, another account)
-    or update_password is always. Raises SpecError."""
+def refuse_needless_password(service: str, account: str, password: Optional[str]) -> None:
+    """Refuse a password for an account that logs on without one: known from the task alone,
+    so checked before the host is read. Raises SpecError."""
     if password is not None and not needs_password(account):
         raise SpecError("service %r: password is set but account %s is a %s account, which logs on without "
                         "one. Nothing was changed. Remove password (or give a user account)."
                         % (service, account, account_kind(account).replace("_", " ")), key="password")
+
+
+def check_password(service: str, account: str, password: Optional[str], account_is_set: bool,
+                   update_password: str) -> None:
+    """The account/password rule: :func:`refuse_needless_password`, and refuse a user account
+    without the password it needs when the run sets the account (a new service, another
+    account) or update_password is always. Raises SpecError."""
+    refuse_needless_password(service, account, password)
     if password is None and needs_password(account) and (account_is_set or update_password == "always"):
         raise SpecError("service %r: account %s is a user account and needs its password, and none is given. "
                         "Nothing was changed. Give password (it is never logged), or use a virtual account "
