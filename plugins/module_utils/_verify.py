@@ -227,10 +227,22 @@ def options_from_params(params: Dict[str, Any], windows: bool = False) -> Verify
         running_timeout=running_timeout,
         stable_for=stable_for,
         probe=probe_from_params(params.get("probe"), windows),
-        logs=tuple(_text("logs", p, "the path of a log file") for p in logs if p),
+        logs=tuple(_log_path(i, p, windows) for i, p in enumerate(logs)),
         log_lines=log_lines,
         base=_base(params.get("base"), windows),
     )
+
+
+def _log_path(index: int, value: Any, windows: bool) -> str:
+    """A log file whose tail goes into a failure's evidence: an absolute path of the host."""
+    key = "logs[%d]" % index
+    path = _text(key, value, "the absolute path of a log file")
+    absolute = re.match(r"^([A-Za-z]:[\\/]|\\\\)", path) if windows else path.startswith("/")
+    if not absolute or ".." in re.split(r"[\\/]", path):
+        raise _fail(key, "must be an absolute path without '..', got %r" % path,
+                    "Give the full path, e.g. %s." % ("C:\\ProgramData\\hello\\out.log" if windows
+                                                      else "/var/log/hello/out.log"))
+    return path
 
 
 def _base(value: Any, windows: bool) -> Optional[str]:

@@ -126,7 +126,7 @@ def test_probe_options_are_kept():
     (dict(name=""), "name: is empty. Give the service's name."),
     (dict(name="hel\nlo"), "name: contains U+000A (LINE FEED)"),
     (dict(name=datetime.date(2024, 1, 31)), "name: must be a string, got the date 2024-01-31"),
-    (dict(logs=["/var/log/a\u202e.log"]), "logs: contains U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    (dict(logs=["/var/log/a\u202e.log"]), "logs[0]: contains U+202E (RIGHT-TO-LEFT OVERRIDE)"),
     (dict(probe=probe_params(url=None)), "probe.url: is required for an http probe"),
     (dict(probe=probe_params(url="127.0.0.1:8080/health")), "probe.url: '127.0.0.1:8080/health' is not an http://"),
     (dict(probe=probe_params(url="ftp://127.0.0.1/x")), "probe.url: 'ftp://127.0.0.1/x' is not an http://"),
