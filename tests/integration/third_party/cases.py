@@ -219,7 +219,8 @@ def recap_problems(run: Run, hosts: list[str], *, want_failed: bool, want_unchan
     for host in hosts:
         stats = run.recap.get(host)
         if stats is None:
-            problems.append(f"{host} missing from the play recap")
+            last = next((line for line in reversed(run.output.splitlines()) if line.strip()), "no output")
+            problems.append(f"{host} missing from the play recap (the run ended with: {last.strip()[:300]})")
             continue
         failed = stats["failed"] + stats["unreachable"] > 0
         if failed != want_failed:
