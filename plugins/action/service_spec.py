@@ -46,7 +46,7 @@ from ansible_collections.svcwright.services.plugins.modules.systemd_unit import 
     argument_spec as systemd_argument_spec,
     check_module_options,
 )
-from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import ArgumentProblem, validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._platform import host_platform, WINDOWS
 
 
@@ -95,7 +95,12 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         host = self._svcw_host = task_vars.get("inventory_hostname", "?")
-        params = validate_args(self, argument_spec(), self._task.args)
+        try:
+            params = validate_args(self, argument_spec(), self._task.args)
+        except ArgumentProblem as exc:
+            variables = self._task.args.get("variables")
+            raise AnsibleActionFail("%s%s" % (exc.message, _origin(variables if isinstance(variables, dict) else {},
+                                                                  exc.key))) from None
         platform = host_platform(self)
         windows = platform == WINDOWS
         backend = backend_for(windows, params["windows_manager"])

@@ -14,19 +14,27 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
 
 
+class ArgumentProblem(AnsibleActionFail):
+    """A task argument refused for its type; ``key`` names it (dotted for suboptions)."""
+
+    def __init__(self, message: str, key: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 def plain_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[str, Any]) -> Dict[str, Any]:
     """The task's arguments as plain JSON types, each checked by its option's type (for an
     action that hands them on to a module, which applies its defaults itself)."""
     prefix = _prefix(action, task_args)
     unplain = _first_unplain(task_args, "")
     if unplain is not None:
-        raise AnsibleActionFail(prefix + unplain)
+        raise ArgumentProblem(prefix + unplain, unplain.split(" ", 1)[0])
     try:
         # Each value by its option's type first: the validator would turn 1.10 into "1.1", True into
         # 1.0 seconds and split a string given for a list on commas.
         return plain_options(argument_spec, json.loads(json.dumps(task_args)))
     except OptionProblem as exc:
-        raise AnsibleActionFail(prefix + str(exc)) from None
+        raise ArgumentProblem(prefix + str(exc), exc.key) from None
 
 
 def _prefix(action: Any, task_args: Dict[str, Any]) -> str:

@@ -83,6 +83,7 @@ def test_bad_requests_fail_on_the_controller_with_host_key_and_fix(args, windows
 
 
 ROLE_VARIABLES = {"name": "deploy_name", "args": "deploy_args", "env": "deploy_env", "version": "deploy_version",
+                  "stop_timeout": "deploy_stop_timeout",
                   "verify": "deploy_verify", "base": "deploy_base", "*": "deploy_service_extra"}
 
 
