@@ -97,6 +97,8 @@ ROLE_VARIABLES = {"name": "deploy_name", "args": "deploy_args", "env": "deploy_e
     (dict(name="hello", verify={"deadline": 5, "stable_for": 30}), False, "deploy_verify"),
     (dict(name="hello", base="opt/x"), False, "deploy_base"),
     (dict(name="hello", systemd={"wanted_by": "a\nb"}), False, "deploy_service_extra"),
+    (dict(name="hello", stop_timeout=float("nan")), False, "deploy_stop_timeout"),
+    (dict(name="hello", args="-port 8080"), False, "deploy_args"),
 ])
 def test_a_role_learns_which_of_its_variables_is_at_fault(args, windows, source):
     with pytest.raises(AnsibleActionFail, match=r"\(set from %s\)" % source) as err:
