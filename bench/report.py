@@ -1,6 +1,7 @@
 """Turn run.sh's raw.tsv into the Markdown table: per phase and host count, the median
-seconds of every side, each side's median ratio to the baseline of the same run, and the
-requests that failed during the upgrade.
+seconds of every side, each side's median ratio to the baseline of the same run, the round
+trips per host (commands run + files sent over SSH, counted by trips.sh), and the requests
+that failed (and were refused) during the upgrade.
 
     python3 report.py RAW.tsv [--title TEXT]
 """
@@ -10,7 +11,41 @@ import statistics
 from collections import defaultdict
 
 PHASES = [("first", "first deploy (1.0.0)"), ("rerun", "re-run (1.0.0 again)"), ("upgrade", "upgrade (2.0.0)")]
-TARGETS = {"first": 0.6, "rerun": 0.3}
+TARGETS = {"first": 0.5, "rerun": 0.25, "upgrade": 0.5}
+# A run with nothing to do: at most this many round trips per Linux host.
+RERUN_TRIPS = 1
+
+
+def host_trips(cell):
+    """{host: (execs, puts)} from a trips_by_host cell (NAME:EXECS+PUTS,...); {} if absent."""
+    trips = {}
+    for item in (cell or "").split(","):
+        if ":" not in item:
+            continue
+        name, counts = item.split(":", 1)
+        execs, puts = counts.split("+")
+        trips[name] = (int(execs), int(puts))
+    return trips
+
+
+def trips_cell(rows):
+    """Round trips per host as EXECS+PUTS, one entry per run; hosts that differ show min-max."""
+    cells = []
+    for r in rows:
+        values = sorted(set(host_trips(r.get("trips_by_host")).values()), key=sum)
+        if not values:
+            cells.append("-")
+        elif len(values) == 1:
+            cells.append("%d+%d" % values[0])
+        else:
+            cells.append("%d+%d..%d+%d" % (values[0] + values[-1]))
+    return ", ".join(cells)
+
+
+def most_trips(rows):
+    """The most round trips any host had in any of the runs, or None."""
+    totals = [sum(t) for r in rows for t in host_trips(r.get("trips_by_host")).values()]
+    return max(totals) if totals else None
 
 
 def fmt(x, spec="%.2f"):
@@ -36,7 +71,10 @@ def main():
     out.append("Median wall-clock seconds of `ansible-playbook` over %d runs; the ratio is the median, over the "
                "runs, of side / baseline within the same run. Changed: the tasks reported changed (median). "
                "Failed requests: the upgrade's failed /health requests (20 ms poll per host), summed over the "
-               "hosts, per run." % len(runs))
+               "hosts, per run; refused: those of them that were `Connection refused`. Round trips per host: "
+               "the SSH connections the controller made to each host during the phase, as commands run + "
+               "files sent (bench/trips.sh stands in for ssh, sftp and scp and counts them; one entry per "
+               "run)." % len(runs))
     loads = sorted(float(r["load1"]) for r in rows if r.get("load1"))
     if loads:
         out.append("")
@@ -61,21 +99,40 @@ def main():
                           if (k, s, n, phase) in seconds and (k, "baseline", n, phase) in seconds]
                 cell = fmt(statistics.median(ratios) if ratios else None) + "x"
                 if phase in TARGETS and ratios:
-                    cell += " (target <= %.1fx: %s)" % (TARGETS[phase],
+                    cell += " (target <= %gx: %s)" % (TARGETS[phase],
                                                         "met" if statistics.median(ratios) <= TARGETS[phase]
                                                         else "missed")
                 cells.append(cell)
             out.append("| " + " | ".join(cells) + " |")
     out.append("")
-    out.append("Failed /health requests during the upgrade (every run, summed over the hosts; per host in brackets):")
+    out.append("Round trips per host (commands run + files sent; one entry per run). Target: a re-run with "
+               "nothing to do costs at most %d per Linux host." % RERUN_TRIPS)
     out.append("")
-    out.append("| side | hosts | failed requests per run | ok requests per run |")
-    out.append("|---|---|---|---|")
+    out.append("| side | hosts | " + " | ".join(label for _phase, label in PHASES) + " |")
+    out.append("|---|---|" + "---|" * len(PHASES))
+    for s in sides:
+        for n in counts:
+            cells = [s, str(n)]
+            for phase, _label in PHASES:
+                rows_ = by_key[(s, n, phase)]
+                cell = trips_cell(rows_)
+                most = most_trips(rows_)
+                if phase == "rerun" and most is not None:
+                    cell += " (target <= %d: %s)" % (RERUN_TRIPS, "met" if most <= RERUN_TRIPS else "missed")
+                cells.append(cell)
+            out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    out.append("Failed /health requests during the upgrade (every run, summed over the hosts; per host in brackets), "
+               "and how many of them were refused:")
+    out.append("")
+    out.append("| side | hosts | failed requests per run | refused per run | ok requests per run |")
+    out.append("|---|---|---|---|---|")
     for s in sides:
         for n in counts:
             rs = list(by_key[(s, n, "upgrade")])
-            out.append("| %s | %d | %s | %s |" % (
+            out.append("| %s | %d | %s | %s | %s |" % (
                 s, n, ", ".join("%s [%s]" % (r["failed_requests"], r["failed_by_host"]) for r in rs),
+                ", ".join(r.get("refused") or "-" for r in rs),
                 ", ".join(r["ok_requests"] for r in rs)))
     out.append("")
     out.append("All runs (seconds):")

@@ -11,7 +11,9 @@
 # Every side starts on fresh hosts: all five hosts are torn down and booted again before each
 # (run, side, host count), so no side inherits the other's service, files or SSH masters.
 # Results: a table on stdout and in bench/results/<UTC timestamp>.md; playbook logs and the
-# raw figures in tests/output/bench-<timestamp>/ (bench/tasks.py reads them: time per task).
+# raw figures in tests/output/bench-<timestamp>/ (bench/tasks.py reads them: time and round
+# trips per task). Round trips are counted by bench/trips.sh, which Ansible runs instead of
+# ssh, sftp and scp: one line per connection to a host, nothing else (no -vvv, no callback).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,7 +32,11 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 work=$top/tests/output/bench-$stamp
 build=$work/build
 raw=$work/raw.tsv
-mkdir -p "$work/logs" "$build" "$here/results"
+mkdir -p "$work/logs" "$build" "$work/bin" "$here/results"
+
+# The round-trip counter stands in for the three programs the ssh connection plugin runs.
+for program in ssh sftp scp; do ln -s "$here/trips.sh" "$work/bin/$program"; done
+export ANSIBLE_SSH_EXECUTABLE=$work/bin/ssh ANSIBLE_SFTP_EXECUTABLE=$work/bin/sftp ANSIBLE_SCP_EXECUTABLE=$work/bin/scp
 
 poller_pid=""
 cleanup() {
@@ -68,8 +74,25 @@ play() {
         *) echo "run.sh: unknown side $side" >&2; return 2 ;;
     esac
     # log_path puts a timestamp on every line: per-task times without a callback.
-    rm -f "$out.timed"
-    ANSIBLE_LOG_PATH=$out.timed "${cmd[@]}" >"$out" 2>&1
+    rm -f "$out.timed" "$out.trips"
+    : >"$out.trips"
+    ANSIBLE_LOG_PATH=$out.timed BENCH_TRIPS=$out.trips "${cmd[@]}" >"$out" 2>&1
+}
+
+# trips_of TRIPS: per target host NAME:EXECS+PUTS (commands run and files sent), comma-separated;
+# then the connections that named no target host (always 0 unless the counter misreads argv).
+trips_of() {
+    awk -v wanted="$limit" '
+        BEGIN { split(wanted, order, ",") }
+        FNR == NR { name_of[$2] = $1; next }
+        $2 == "control" { next }
+        ($3 in name_of) { if ($2 == "exec") e[name_of[$3]]++; else p[name_of[$3]]++; next }
+        { stray++ }
+        END {
+            out = ""
+            for (i = 1; i in order; i++) out = out (i > 1 ? "," : "") order[i] ":" e[order[i]] + 0 "+" p[order[i]] + 0
+            print out, stray + 0
+        }' <(printf '%s\n' "$hosts_list") "$1"
 }
 
 # changed_of LOG: the sum of changed= over the play recap.
@@ -90,7 +113,7 @@ print(json.load(urllib.request.urlopen(sys.argv[1], timeout=5))["version"])' "ht
     done
 }
 
-printf 'run\tside\thosts\tphase\tseconds\tchanged\tfailed_requests\tok_requests\tfailed_by_host\tload1\n' >"$raw"
+printf 'run\tside\thosts\tphase\tseconds\tchanged\tfailed_requests\tok_requests\tfailed_by_host\tload1\ttrips_by_host\trefused\n' >"$raw"
 for ((run = 1; run <= runs; run++)); do
     # Alternate the order of the sides from one run to the next.
     order=("${sides[@]}")
@@ -104,11 +127,13 @@ for ((run = 1; run <= runs; run++)); do
         for side in "${order[@]}"; do
             fresh_hosts
             hosts_list=$("$harness" list --state "$state")
+            BENCH_TRIP_ADDRS=$(awk '{printf "%s ", $2}' <<<"$hosts_list")
+            export BENCH_TRIP_ADDRS
             for phase in first rerun upgrade; do
                 version=1.0.0
                 [[ $phase == upgrade ]] && version=2.0.0
                 out=$work/logs/run$run-$side-$count-$phase.log
-                failed=- ok=- by_host=-
+                failed=- ok=- by_host=- refused=-
                 if [[ $phase == upgrade ]]; then
                     urls=()
                     for name in "${targets[@]}"; do
@@ -131,17 +156,23 @@ for ((run = 1; run <= runs; run++)); do
                     kill -TERM "$poller_pid"
                     wait "$poller_pid"
                     poller_pid=""
-                    read -r failed ok by_host < <(python3 -c 'import json, sys
+                    read -r failed ok by_host refused < <(python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))
 print(sum(h["failed"] for h in r.values()), sum(h["ok"] for h in r.values()),
-      ",".join("%s:%d" % (n, h["failed"]) for n, h in sorted(r.items())))' "$work/poll.json")
+      ",".join("%s:%d" % (n, h["failed"]) for n, h in sorted(r.items())),
+      sum(c for h in r.values() for e, c in h["errors"].items() if "refused" in e.lower()))' "$work/poll.json")
                     cp "$work/poll.json" "$work/logs/run$run-$side-$count-poll.json"
                 fi
                 check_version "$version" "${targets[@]}"
                 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
-                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$side" "$count" "$phase" "$seconds" \
-                    "$(changed_of "$out")" "$failed" "$ok" "$by_host" "$load1" >>"$raw"
-                log "run $run/$runs $side $count host(s) $phase: ${seconds}s changed=$(changed_of "$out") failed_requests=$failed load=$load1"
+                read -r trips stray < <(trips_of "$out.trips")
+                if ((stray > 0)); then
+                    echo "run.sh: $stray connection(s) in $out.trips name no host of $limit; the counter misread them" >&2
+                    exit 1
+                fi
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$side" "$count" "$phase" "$seconds" \
+                    "$(changed_of "$out")" "$failed" "$ok" "$by_host" "$load1" "$trips" "$refused" >>"$raw"
+                log "run $run/$runs $side $count host(s) $phase: ${seconds}s changed=$(changed_of "$out") failed_requests=$failed refused=$refused load=$load1 round_trips=$trips"
             done
         done
     done
