@@ -2,7 +2,7 @@
 # Runs every test of the project on this machine: installs what it needs first (apt
 # packages, the venv, Go modules, test host images), then unit tests, Go tests, sanity and
 # lint, and the integration tests on real systemd hosts (systemd-nspawn over SSH).
-# Usage: scripts/test.sh [suite...]   suites: unit go sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info (default: all)
+# Usage: scripts/test.sh [suite...]   suites: unit go static sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info (default: all)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -11,7 +11,7 @@ bash scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
 source scripts/env.sh
 
 suites=("$@")
-((${#suites[@]})) || suites=(unit go sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info)
+((${#suites[@]})) || suites=(unit go static sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info)
 passed=0
 failed=0
 failed_names=()
@@ -40,6 +40,13 @@ run_lint() {
   ansible-lint --offline -q --nocolor roles playbooks tests/integration molecule tests/molecule
 }
 
+run_static() {
+  # ruff (ruff.toml) on the Python of the project, mypy on the collection's plugins.
+  ruff check --no-cache plugins tests/unit tests/connection_plugins tests/ci tests/integration/third_party bench &&
+    MYPYPATH=tests/output/collections mypy --ignore-missing-imports --explicit-package-bases --no-incremental \
+      --cache-dir=/dev/null -p ansible_collections.svcwright.services.plugins
+}
+
 run_molecule() {
   local scenario
   for scenario in default windows fleet; do
@@ -55,6 +62,7 @@ for suite in "${suites[@]}"; do
     go) run_suite go bash -c 'cd examples/hello && go vet ./... && go test -count=1 ./...' ;;
     sanity) run_suite sanity bash tests/sanity/run.sh ;;
     lint) run_suite lint run_lint ;;
+    static) run_suite static run_static ;;
     controller) run_suite controller ansible-playbook -i tests/integration/go_build.inventory.yml tests/integration/go_build.yml ;;
     linux) run_suite linux bash tests/integration/run-linux.sh ;;
     windows) run_suite windows bash tests/integration/run-windows.sh ;;

@@ -297,7 +297,7 @@ class ActionModule(ActionBase):
         self._prereq_spec, prereqs = self._definition_prerequisites()
         argvs += [argv for _key, argv in prereqs]
         # The definitions of the active release and of the requested one, in the same round trip.
-        def_reads = [(None, definition_read_argv(win_path(base, "current")))]
+        def_reads: List[Tuple[Optional[str], List[str]]] = [(None, definition_read_argv(win_path(base, "current")))]
         if req.version is not None:
             def_reads.append((req.version, definition_read_argv(win_path(base, "releases", req.version))))
         argvs += [argv for _v, argv in def_reads]

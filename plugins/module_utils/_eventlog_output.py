@@ -221,7 +221,7 @@ _NUMERIC_COLUMNS = frozenset(("event_id", "record_id"))
 
 def _parse_table(lines: List[str], dashes_at: int) -> List[EventRecord]:
     header = lines[dashes_at - 1].split()
-    keys = []
+    keys: List[str] = []
     for name in header:
         key = _label_key(name)
         if key is None:

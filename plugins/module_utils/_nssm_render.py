@@ -299,19 +299,19 @@ def check_spec_for_nssm(spec: ServiceSpec) -> None:
             raise _fail(spec.name, "dependencies[%d]" % i, "is empty", "Name a service.")
     # Everything NSSM stores goes through a cmd.exe or PowerShell line and back through
     # reg.exe's line-by-line output: no controls or invisible (bidi, zero-width) characters.
-    texts = [("name", spec.name), ("command", spec.command), ("working_dir", spec.working_dir),
+    texts: List[Tuple[str, Optional[str]]] = [("name", spec.name), ("command", spec.command), ("working_dir", spec.working_dir),
              ("display_name", spec.display_name), ("description", spec.description), ("account", spec.account),
              ("logs.stdout", spec.logs.stdout), ("logs.stderr", spec.logs.stderr)]
     texts += [("args[%d]" % i, a) for i, a in enumerate(spec.args)]
     texts += [("env key %r" % (k,), k) for k in spec.env]
     texts += [("env value of %s" % k, v) for k, v in spec.env.items()]
     texts += [("dependencies[%d]" % i, d) for i, d in enumerate(spec.dependencies)]
-    for key, value in texts:
-        if value is None:
+    for what, text in texts:
+        if text is None:
             continue
-        bad = shell_unsafe_char(value) if isinstance(value, str) else "?"
+        bad = shell_unsafe_char(text) if isinstance(text, str) else "?"
         if bad is not None:
-            raise _fail(spec.name, key, "contains U+%04X, a control or invisible (bidi, zero-width) character"
+            raise _fail(spec.name, what, "contains U+%04X, a control or invisible (bidi, zero-width) character"
                         % ord(bad) if bad != "?" else "is not text",
                         "Remove it: NSSM stores it in the registry through a Windows command line.")
     if not spec.name or spec.name != spec.name.strip() or any(c in spec.name for c in "/\\"):

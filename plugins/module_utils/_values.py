@@ -146,5 +146,8 @@ def _num(value: float) -> str:
 def _type_name(value: Any) -> str:
     if value is None:
         return "nothing (null)"
-    return {dict: "a dictionary", list: "a list"}.get(type(value), type(value).__name__) + (
-        "" if isinstance(value, (dict, list)) else " %r" % (value,))
+    if isinstance(value, dict):
+        return "a dictionary"
+    if isinstance(value, list):
+        return "a list"
+    return "%s %r" % (type(value).__name__, value)

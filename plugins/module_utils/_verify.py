@@ -28,6 +28,7 @@ standard-library calls, used by the module on the host and by the action on the 
 """
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import re
@@ -318,7 +319,7 @@ def probe_from_params(probe: Optional[Dict[str, Any]], windows: bool = False) ->
         if windows:
             # On Windows the command runs through the connection's shell, as one command line.
             for i, word in enumerate(command):
-                _checked("probe.command", lambda w: _item(i, w), word)
+                _checked("probe.command", functools.partial(_item, i), word)
     ignored = [k for k, v in (("url", url), ("port", port), ("command", command)) if v and k != _MAIN_KEY[kind]]
     if ignored:
         raise _fail("probe.%s" % ignored[0], "does not apply to a %s probe" % kind,

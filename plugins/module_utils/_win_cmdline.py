@@ -566,8 +566,8 @@ def split_image_path(image_path: str) -> ImagePath:
             break
     guessed = cut is None
     if cut is None:
-        m = re.search(r"[ \t]", text)
-        cut = m.start() if m else len(text)
+        blank = re.search(r"[ \t]", text)
+        cut = blank.start() if blank else len(text)
     exe = text[:cut]
     rest = text[cut:].lstrip(_WHITESPACE)
     spaces = any(c in _WHITESPACE for c in exe)

@@ -448,7 +448,7 @@ def properties_text(props: Mapping[str, object]) -> str:
     for key, value in props.items():
         if key == "failure_actions":
             text = "(not readable on this host)" if value is None else describe_actions(
-                [FailureAction(a["type"], a["delay_ms"]) for a in value])  # type: ignore[union-attr, index]
+                [FailureAction(a["type"], a["delay_ms"]) for a in value])  # type: ignore[union-attr, index, attr-defined]
         elif isinstance(value, list):
             text = ", ".join(str(v) for v in value) if value else "(none)"
         elif value is None:

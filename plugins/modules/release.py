@@ -286,7 +286,7 @@ import shutil
 import socket
 import tempfile
 import time
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -594,6 +594,8 @@ def main() -> None:
         if rel is not None and incoming is not None:
             rel.abandon(incoming, created)
         module.fail_json(msg="%s: %s" % (label, exc))
+    # fail_json does not return: from here on the host was read.
+    rel = cast(ReleaseHost, rel)
 
     result: Dict[str, object] = dict(
         changed=bool(plan.changes),
@@ -605,8 +607,6 @@ def main() -> None:
         definition=plan.active_definition,
         previous_definition=plan.previous_definition,
     )
-    if rel.warnings:
-        result["warnings"] = rel.warnings
     if module._diff:
         header = "release under %s" % base
         result["diff"] = dict(before_header=header, after_header=header, before=plan.before.text(),
@@ -616,7 +616,9 @@ def main() -> None:
         if problems and not module.check_mode:
             module.fail_json(msg="%s: the release's service definition cannot run on this host, so nothing was shipped "
                                  "or activated: %s" % (label, " ".join(problems)))
-        result.setdefault("warnings", []).extend(problems)
+        rel.warnings.extend(problems)
+    if rel.warnings:
+        result["warnings"] = rel.warnings
     if module.check_mode or not plan.changes:
         if incoming is not None:
             # Another run shipped the same release meanwhile: ours is not needed.

@@ -310,6 +310,7 @@ def main() -> None:
         except OSError as exc:
             module.fail_json(msg="host %s: service %r: cannot read the releases under %s: %s. Run as a user who may "
                                  "read them (become)." % (host, name, base, exc))
+            raise  # not reached (fail_json exits); it tells the type checker that view is set below
         if view.active is not None:
             path = definition_path_linux(base, view.active)
             definition, problem = definition_from(read_text(path), path)

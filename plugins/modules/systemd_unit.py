@@ -817,7 +817,7 @@ def main() -> None:
 
     if desired_unit is not None and any(c.action in ("write_unit", "write_dropin", "remove_dropin", "write_socket")
                                         for c in changes):
-        final_dropins = dict(observed.dropins)
+        final_dropins: Dict[str, Optional[str]] = dict(observed.dropins)
         final_dropins.update(desired_dropins)
         host.verify(desired_unit, final_dropins, desired_socket)
 

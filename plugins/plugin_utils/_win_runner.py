@@ -92,13 +92,13 @@ class WinRunner:
     # -- public ---------------------------------------------------------------------------
     def run(self, argvs: Sequence[Sequence[str]]) -> List[CommandResult]:
         """Run every argv, in order, and return their results in the same order."""
-        argvs = [list(a) for a in argvs]
-        if not argvs:
+        lists: List[List[str]] = [list(a) for a in argvs]
+        if not lists:
             return []
         if self.shell_family == "powershell":
-            return self._run_powershell(argvs)
+            return self._run_powershell(lists)
         results: List[CommandResult] = []
-        for batch in self._cmd_batches(argvs):
+        for batch in self._cmd_batches(lists):
             results.extend(self._run_cmd(batch))
         return results
 

@@ -50,7 +50,11 @@ def oemcp_answer(codepage):
             "    OEMCP    REG_SZ    %d\r\n\r\n" % codepage).encode("ascii")
 
 
-def cmd_reply(outputs, chcp=chcp_answer(65001), oemcp=oemcp_answer(437)):
+UTF8_CONSOLE = chcp_answer(65001)
+OEM_437 = oemcp_answer(437)
+
+
+def cmd_reply(outputs, chcp=UTF8_CONSOLE, oemcp=OEM_437):
     """Answer a cmd batch as cmd.exe would: the prelude's chcp answer, OEM code page and
     markers, then each program's bytes and its echoed marker."""
     def reply(cmd):
