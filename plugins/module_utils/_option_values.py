@@ -11,10 +11,9 @@ refused with its key and the fix, and the validator only ever sees plain types.
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Dict, Mapping, Optional
 
-from ._values import ValueProblem, scalar_text, whole_number
+from ._values import ValueProblem, finite_number, scalar_text, whole_number
 
 Rule = Callable[[Any], Any]
 
@@ -74,19 +73,6 @@ def by_type(kind: str, elements: Optional[str], value: Any) -> Any:
             return [_plain(v) for v in items]
         return [by_type(elements, None, v) for v in items]
     return _plain(value)
-
-
-def finite_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueProblem("must be a number, got %s" % _kind(value), "Give a number, e.g. 5.")
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValueProblem("must be a number, got %r" % (value,), "Give a number, e.g. 5.") from None
-    if not math.isfinite(number):
-        raise ValueProblem("must be a finite number, got %r" % (value,),
-                           "Give a number, e.g. 5 (YAML reads .inf and .nan as special numbers).")
-    return number
 
 
 def _plain(value: Any) -> Any:

@@ -84,18 +84,25 @@ def scalar_text(value: Any, what: str = "value") -> str:
                        "Give plain text (quote it in YAML).")
 
 
-def seconds(value: Any, minimum: float = 0.0, allow_minimum: bool = True,
-            maximum: float = 366 * 24 * 3600.0) -> float:
-    """A duration in seconds: a finite number (not a boolean, not ``.inf``/``.nan``) in range."""
+def finite_number(value: Any, unit: str = "", example: str = "a number, e.g. 5") -> float:
+    """A finite number (not a boolean, not ``.inf``/``.nan``), or its digits as text;
+    ``unit`` (e.g. " of seconds") and ``example`` go into the messages."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueProblem("must be a number of seconds, got %s" % _type_name(value), "Give seconds, e.g. 30.")
+        raise ValueProblem("must be a number%s, got %s" % (unit, _type_name(value)), "Give %s." % example)
     try:
         number = float(value)
     except ValueError:
-        raise ValueProblem("must be a number of seconds, got %r" % (value,), "Give seconds, e.g. 30.") from None
+        raise ValueProblem("must be a number%s, got %r" % (unit, value), "Give %s." % example) from None
     if not math.isfinite(number):
-        raise ValueProblem("must be a finite number of seconds, got %r" % (value,),
-                           "Give seconds, e.g. 30 (YAML reads .inf and .nan as special numbers).")
+        raise ValueProblem("must be a finite number%s, got %r" % (unit, value),
+                           "Give %s (YAML reads .inf and .nan as special numbers)." % example)
+    return number
+
+
+def seconds(value: Any, minimum: float = 0.0, allow_minimum: bool = True,
+            maximum: float = 366 * 24 * 3600.0) -> float:
+    """A duration in seconds: a finite number (not a boolean, not ``.inf``/``.nan``) in range."""
+    number = finite_number(value, " of seconds", "seconds, e.g. 30")
     if number < minimum or (number == minimum and not allow_minimum):
         relation = ">=" if allow_minimum else ">"
         raise ValueProblem("must be %s %s seconds, got %s" % (relation, _num(minimum), _num(number)),
