@@ -99,9 +99,8 @@ def main():
                           if (k, s, n, phase) in seconds and (k, "baseline", n, phase) in seconds]
                 cell = fmt(statistics.median(ratios) if ratios else None) + "x"
                 if phase in TARGETS and ratios:
-                    cell += " (target <= %gx: %s)" % (TARGETS[phase],
-                                                        "met" if statistics.median(ratios) <= TARGETS[phase]
-                                                        else "missed")
+                    met = statistics.median(ratios) <= TARGETS[phase]
+                    cell += " (target <= %gx: %s)" % (TARGETS[phase], "met" if met else "missed")
                 cells.append(cell)
             out.append("| " + " | ".join(cells) + " |")
     out.append("")

@@ -153,8 +153,8 @@ class ActionModule(ActionBase):
             try:
                 drift, changes = self._systemd_drift(name, definition or {}, observed)
             except (SpecError, AnsibleActionFail) as exc:
-                warnings.append("the definition of release %s cannot be checked: %s" % (view.active if view else "?",
-                                                                                       _message(exc)))
+                release = view.active if view else "?"
+                warnings.append("the definition of release %s cannot be checked: %s" % (release, _message(exc)))
         info = assemble(name, "linux", res.get("base"), view, definition, "systemd", res["status"], drift, changes,
                         res.get("last_verify"), warnings)
         info["round_trips"] = 1
@@ -221,8 +221,8 @@ class ActionModule(ActionBase):
             try:
                 drift, changes = self._windows_drift(name, definition or {}, manager, status, reads, config)
             except (SpecError, AnsibleActionFail, ScObserveError, NssmObserveError) as exc:
-                warnings.append("the definition of release %s cannot be checked: %s" % (view.active if view else "?",
-                                                                                       _message(exc)))
+                release = view.active if view else "?"
+                warnings.append("the definition of release %s cannot be checked: %s" % (release, _message(exc)))
         last_verify = latest_record([r.output if r.rc == 0 else None for r in results[len(results) - len(records):]])
         info = assemble(name, "windows", base, view, definition, manager, status_of(sample_from_sc(0.0, status)),
                         drift, changes, last_verify, warnings)

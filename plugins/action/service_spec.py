@@ -99,8 +99,8 @@ class ActionModule(ActionBase):
             params = validate_args(self, argument_spec(), self._task.args)
         except ArgumentProblem as exc:
             variables = self._task.args.get("variables")
-            raise AnsibleActionFail("%s%s" % (exc.message, _origin(variables if isinstance(variables, dict) else {},
-                                                                  exc.key))) from None
+            origin = _origin(variables if isinstance(variables, dict) else {}, exc.key)
+            raise AnsibleActionFail(exc.message + origin) from None
         platform = host_platform(self)
         windows = platform == WINDOWS
         backend = backend_for(windows, params["windows_manager"])

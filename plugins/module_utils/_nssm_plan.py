@@ -51,7 +51,6 @@ from ._win_service_state import is_up, needs_stop
 from ._win_text import to_lines
 
 
-
 class PlanError(Exception):
     """The host is in a state this module must not change; the message says what to do."""
 
@@ -281,4 +280,3 @@ def plan_changes(desired: Desired, observed: Observed) -> List[Change]:
     elif desired.state == "stopped" and needs_stop(status):
         changes.append(Change("stop", name, "state is stopped"))
     return changes
-

@@ -299,9 +299,10 @@ def check_spec_for_nssm(spec: ServiceSpec) -> None:
             raise _fail(spec.name, "dependencies[%d]" % i, "is empty", "Name a service.")
     # Everything NSSM stores goes through a cmd.exe or PowerShell line and back through
     # reg.exe's line-by-line output: no controls or invisible (bidi, zero-width) characters.
-    texts: List[Tuple[str, Optional[str]]] = [("name", spec.name), ("command", spec.command), ("working_dir", spec.working_dir),
-             ("display_name", spec.display_name), ("description", spec.description), ("account", spec.account),
-             ("logs.stdout", spec.logs.stdout), ("logs.stderr", spec.logs.stderr)]
+    texts: List[Tuple[str, Optional[str]]] = [
+        ("name", spec.name), ("command", spec.command), ("working_dir", spec.working_dir),
+        ("display_name", spec.display_name), ("description", spec.description), ("account", spec.account),
+        ("logs.stdout", spec.logs.stdout), ("logs.stderr", spec.logs.stderr)]
     texts += [("args[%d]" % i, a) for i, a in enumerate(spec.args)]
     texts += [("env key %r" % (k,), k) for k in spec.env]
     texts += [("env value of %s" % k, v) for k, v in spec.env.items()]

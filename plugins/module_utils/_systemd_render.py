@@ -324,9 +324,9 @@ def merge_directives(unit: Unit, extra: Mapping[str, Mapping[str, Any]]) -> Unit
     for section, directives in extra.items():
         if not isinstance(directives, Mapping):
             _check_directive(section, "X")
+            kind = type(directives).__name__
             raise SpecError("unit section [%s] must be a mapping of directive names to values, got %s %r. Write "
-                            "it as {%s: {Directive: value}}." % (section, type(directives).__name__, directives,
-                                                                section))
+                            "it as {%s: {Directive: value}}." % (section, kind, directives, section))
         target = next((lines for sec, lines in merged if sec == section), None)
         if target is None:
             target = []

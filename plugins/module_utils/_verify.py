@@ -58,6 +58,7 @@ SHOWN_LIMIT = 500
 PROBE_TYPES = ("http", "tcp", "command", "none")
 PROBE_FROM = ("host", "controller")
 
+
 class VerifyError(ValueError):
     """Options that cannot be verified as given; the message names the option and the fix."""
 
@@ -935,5 +936,5 @@ def linux_record_command(path: str, record: Dict[str, Any], base: Optional[str])
         write = ("v=$(basename \"$(readlink %s)\" 2>/dev/null); case $v in ''|*[!A-Za-z0-9._-]*) v=null ;; "
                  "*) v=\\\"$v\\\" ;; esac; printf '%%s\\n' %s | sed \"s/\\\"version\\\":null/\\\"version\\\":$v/\" > %s"
                  % (link, text, shlex.quote(tmp)))
-    return "mkdir -p %s && { %s; } && mv -f %s %s" % (shlex.quote(directory), write, shlex.quote(tmp),
-                                                       shlex.quote(path))
+    return "mkdir -p %s && { %s; } && mv -f %s %s" % (
+        shlex.quote(directory), write, shlex.quote(tmp), shlex.quote(path))

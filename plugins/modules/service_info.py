@@ -76,6 +76,10 @@ options:
         e.g. C(/opt/hello) or C(C:\\svcwright\\hello).
       - Without it, releases, definition and drift are not reported (null), only the state and the last verification.
     type: str
+  _host:
+    description:
+      - Internal, set by the action plugin (the host's inventory name, for messages). Tasks cannot set it.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -321,9 +325,9 @@ def main() -> None:
         cmd = ["systemctl", "show", unit_file, "--property=" + ",".join(SHOW_PROPERTIES)]
         rc, out, err = module.run_command(cmd, environ_update=ENVIRON)
         if rc != 0:
+            output = (err or out).strip()
             module.fail_json(msg="host %s: service %r: cannot read its state: %s (rc %d): %s\nIs systemd running on "
-                                 "this host (systemctl is-system-running)?" % (host, name, " ".join(cmd), rc,
-                                                                              (err or out).strip()))
+                                 "this host (systemctl is-system-running)?" % (host, name, " ".join(cmd), rc, output))
         return out
 
     unit_show = show(unit)

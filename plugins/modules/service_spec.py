@@ -77,9 +77,9 @@ options:
     type: raw
   variables:
     description:
-      - Where the caller took each option from, for error messages, e.g. V({name: deploy_name, args: deploy_args}).
-        The key V(*) names the source of every option not listed.
-      - A refusal then says, for example, C(args[1] must be a string ... (set from deploy_args)).
+      - "Where the caller took each option from, for error messages, for example V({name: deploy_name, args:
+        deploy_args}). The key V(*) names the source of every option not listed."
+      - "A refusal then says, for example, C(args[1] must be a string ... (set from deploy_args))."
     type: dict
     default: {}
 """

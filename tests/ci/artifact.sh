@@ -29,7 +29,9 @@ fail() {
 echo "=== build"
 ansible-galaxy collection build --output-path "$work/dist" "$top"
 tarballs=("$work"/dist/svcwright-services-*.tar.gz)
-((${#tarballs[@]} == 1)) && [[ -f "${tarballs[0]}" ]] || fail "expected one tarball in $work/dist, found: ${tarballs[*]}"
+if ((${#tarballs[@]} != 1)) || [[ ! -f "${tarballs[0]}" ]]; then
+  fail "expected one tarball in $work/dist, found: ${tarballs[*]}"
+fi
 tarball=${tarballs[0]}
 
 echo "=== contents of $(basename "$tarball")"

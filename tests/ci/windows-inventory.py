@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the inventory for a real Windows host reached at localhost (a hosted Windows runner,
 see .github/workflows/windows.yml): one host in group windows, over OpenSSH (cmd, Windows
 PowerShell 5.1 or PowerShell 7 as the shell) or WinRM (Windows PowerShell 5.1)."""

@@ -27,6 +27,7 @@ for version in 1.0.0 2.0.0; do
 done
 
 if [[ "${SVCWRIGHT_KEEP_HOSTS:-}" != 1 ]]; then
+  # shellcheck disable=SC2317  # called by the EXIT trap
   cleanup() {
     "$top/tests/harness/linux-hosts" down --state "$linux_state" || true
     "$top/tests/harness/wine-host" down --state "$windows_state" || true

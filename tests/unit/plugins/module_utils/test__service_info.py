@@ -123,20 +123,20 @@ def test_systemd_drift_an_edited_unit_is_reported_by_directive_not_as_a_pending_
 
 
 def test_systemd_drift_a_loaded_unit_older_than_the_file():
-    drift, _ = systemd_drift("hello.service", UNIT, {}, None, True,
+    drift, _changes = systemd_drift("hello.service", UNIT, {}, None, True,
                              Observed(unit_text=UNIT, status=status(NeedDaemonReload="yes")))
     assert drift == ["unit not loaded (daemon-reload pending)"]
 
 
 def test_systemd_drift_missing_unit_dropins_and_enablement():
-    drift, _ = systemd_drift("hello.service", UNIT, {"memory.conf": "[Service]\nMemoryMax=1G\n", "old.conf": None},
+    drift, _changes = systemd_drift("hello.service", UNIT, {"memory.conf": "[Service]\nMemoryMax=1G\n", "old.conf": None},
                              None, True, Observed(unit_text=None, status=status(UnitFileState="disabled"),
                                                   dropins={"old.conf": "[Service]\n"}))
     assert drift == ["unit file", "drop-in memory.conf", "drop-in old.conf", "enabled"]
 
 
 def test_systemd_drift_ignores_the_running_state():
-    drift, _ = systemd_drift("hello.service", UNIT, {}, None, True,
+    drift, _changes = systemd_drift("hello.service", UNIT, {}, None, True,
                              Observed(unit_text=UNIT, status=status(ActiveState="failed", SubState="failed")))
     assert drift == []
 
@@ -163,8 +163,8 @@ def test_assemble_and_row():
 
 
 def test_row_of_an_unknown_drift_and_no_verification():
-    info = assemble("hello", "windows", None, None, None, "sc", dict(state="absent", detail="not installed", pid=None,
-                                                                      restarts=None), None, None, None, [])
+    status = dict(state="absent", detail="not installed", pid=None, restarts=None)
+    info = assemble("hello", "windows", None, None, None, "sc", status, None, None, None, [])
     row = status_row("win1", info)
     assert (row["active"], row["pid"], row["restarts"], row["drift"], row["verify"]) == ("-", "-", "-", "unknown", "-")
     assert "warnings" not in info and info["drifted"] is None

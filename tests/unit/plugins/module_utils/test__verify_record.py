@@ -27,8 +27,8 @@ def test_record_paths_base_first_then_the_fixed_place():
     assert record_path("hello", None, False) == "/var/lib/svcwright/verify/hello.json"
     assert record_path("hello", "C:\\svc\\hello", True) == "C:\\svc\\hello\\.svcwright-verify.json"
     assert record_path("hello", None, True) == "C:\\ProgramData\\svcwright\\verify\\hello.json"
-    assert record_paths("hello", "/opt/hello", False) == ["/opt/hello/.svcwright-verify.json",
-                                                         "/var/lib/svcwright/verify/hello.json"]
+    assert record_paths("hello", "/opt/hello", False) == [
+        "/opt/hello/.svcwright-verify.json", "/var/lib/svcwright/verify/hello.json"]
     assert record_paths("hello", None, True) == ["C:\\ProgramData\\svcwright\\verify\\hello.json"]
 
 
