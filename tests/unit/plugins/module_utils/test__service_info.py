@@ -123,21 +123,21 @@ def test_systemd_drift_an_edited_unit_is_reported_by_directive_not_as_a_pending_
 
 
 def test_systemd_drift_a_loaded_unit_older_than_the_file():
-    drift, _changes = systemd_drift("hello.service", UNIT, {}, None, True,
-                             Observed(unit_text=UNIT, status=status(NeedDaemonReload="yes")))
+    drift, _ch = systemd_drift("hello.service", UNIT, {}, None, True,
+                               Observed(unit_text=UNIT, status=status(NeedDaemonReload="yes")))
     assert drift == ["unit not loaded (daemon-reload pending)"]
 
 
 def test_systemd_drift_missing_unit_dropins_and_enablement():
-    drift, _changes = systemd_drift("hello.service", UNIT, {"memory.conf": "[Service]\nMemoryMax=1G\n", "old.conf": None},
-                             None, True, Observed(unit_text=None, status=status(UnitFileState="disabled"),
-                                                  dropins={"old.conf": "[Service]\n"}))
+    drift, _ch = systemd_drift("hello.service", UNIT, {"memory.conf": "[Service]\nMemoryMax=1G\n", "old.conf": None},
+                               None, True, Observed(unit_text=None, status=status(UnitFileState="disabled"),
+                                                    dropins={"old.conf": "[Service]\n"}))
     assert drift == ["unit file", "drop-in memory.conf", "drop-in old.conf", "enabled"]
 
 
 def test_systemd_drift_ignores_the_running_state():
-    drift, _changes = systemd_drift("hello.service", UNIT, {}, None, True,
-                             Observed(unit_text=UNIT, status=status(ActiveState="failed", SubState="failed")))
+    drift, _ch = systemd_drift("hello.service", UNIT, {}, None, True,
+                               Observed(unit_text=UNIT, status=status(ActiveState="failed", SubState="failed")))
     assert drift == []
 
 
