@@ -26,6 +26,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._go_build impor
     module_path,
     relative_inside,
 )
+from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._go_build_cache import (
     GoBuildFailed,
@@ -96,7 +97,7 @@ class ActionModule(ActionBase):
         goos = params["goos"] or self._host_var(task_vars, GOOS_VAR)
         if not goos:
             # The shell Ansible uses for the host, from the inventory: no connection is made.
-            goos = goos_for_shell(bool(getattr(self._connection._shell, "_IS_WINDOWS", False)))
+            goos = goos_for_shell(is_windows(self))
         goarch = params["goarch"] or self._host_var(task_vars, GOARCH_VAR) or DEFAULT_GOARCH
         return goos, goarch
 
