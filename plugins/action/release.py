@@ -23,7 +23,6 @@ import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.errors import AnsibleActionFail, AnsibleError
-from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.svcwright.services.plugins.module_utils._spec import NSSM, SC, SPEC_KEYS, ServiceSpec, SpecError, build_spec
@@ -67,6 +66,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
 )
 from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
 from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import RefusingAction
 from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
@@ -111,26 +111,14 @@ def _failed_output(results: List[CommandResult]) -> str:
     return "\n".join(lines) or "(every command reported success)"
 
 
-class ActionModule(ActionBase):
+class ActionModule(RefusingAction):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(RELEASE_OPTIONS)
     _supports_check_mode = True
     _supports_async = False
 
-    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        result = super().run(tmp, task_vars)
-        del tmp
-        try:
-            return self._run(result, task_vars or {})
-        except AnsibleActionFail as exc:
-            # A refusal is a failed result with its message, not a raised error: nothing of
-            # Python's (no "exception" field, no traceback) reaches the user.
-            result.update(failed=True, changed=False, msg=exc.message)
-            return result
-
     def _run(self, result: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
         self._task_vars = task_vars
-        self._svcw_host = task_vars.get("inventory_hostname", "")
         windows = is_windows(self)
         self._windows = windows
         raw = self._task.args
@@ -218,8 +206,8 @@ class ActionModule(ActionBase):
     # -- Linux --------------------------------------------------------------------------------------
     def _module(self, **extra: Any) -> Dict[str, Any]:
         req = self._request
-        args = dict(base=self._base, version=req.version, dest_name=self._dest_name, sha256=req.sha256,
-                    state=req.state, keep=req.keep, _host=self._svcw_host)
+        args: Dict[str, Any] = dict(base=self._base, version=req.version, dest_name=self._dest_name, sha256=req.sha256,
+                                    state=req.state, keep=req.keep, _host=self._svcw_host)
         if req.definition is not None:
             args["definition"] = req.definition
         args.update(extra)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.svcwright.services.plugins.action.service import (
     argument_spec as service_argument_spec,
@@ -75,6 +74,7 @@ from ansible_collections.svcwright.services.plugins.modules.systemd_unit import 
     argument_spec as systemd_argument_spec,
     check_module_options,
 )
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import RefusingAction
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import WinRunner
@@ -84,23 +84,15 @@ MODULE = "svcwright.services.service_info"
 ENABLED_BY = {"auto": True, "delayed": True, "manual": False, "disabled": False}
 
 
-class ActionModule(ActionBase):
+class ActionModule(RefusingAction):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(SERVICE_INFO_OPTIONS)
     _supports_check_mode = True
     _supports_async = False
 
-    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        result = super().run(tmp, task_vars)
-        del tmp
-        task_vars = task_vars or {}
-        self._svcw_host = task_vars.get("inventory_hostname", "")
-        try:
-            params = validate_args(self, SERVICE_INFO_OPTIONS, self._task.args)
-            info = self._windows(params, task_vars) if is_windows(self) else self._linux(params, task_vars)
-        except AnsibleActionFail as exc:
-            result.update(failed=True, changed=False, msg=exc.message)
-            return result
+    def _run(self, result: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
+        params = validate_args(self, SERVICE_INFO_OPTIONS, self._task.args)
+        info = self._windows(params, task_vars) if is_windows(self) else self._linux(params, task_vars)
         result.update(info)
         if not result.get("failed"):
             result["row"] = status_row(self._svcw_host, result)

@@ -24,7 +24,6 @@ from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence
 
 from ansible.errors import AnsibleActionFail, AnsibleError
-from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.svcwright.services.plugins.module_utils._reg_output import (
@@ -72,6 +71,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
 from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem, check_line
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import ps_single_quote, split_image_path
 from ansible_collections.svcwright.services.plugins.module_utils._win_text import WinOutputParseError
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import RefusingAction
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
@@ -142,24 +142,12 @@ def b64text(word: str) -> str:
 display = Display()
 
 
-class ActionModule(ActionBase):
+class ActionModule(RefusingAction):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(argument_spec())
     _supports_check_mode = True
 
-    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        result = super().run(tmp, task_vars)
-        del tmp
-        try:
-            return self._run(result, task_vars or {})
-        except AnsibleActionFail as exc:
-            # A refusal is a failed result with its message, not a raised error: nothing of
-            # Python's (no "exception" field, no traceback) reaches the user.
-            result.update(failed=True, changed=False, msg=exc.message)
-            return result
-
     def _run(self, result: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
-        self._svcw_host = task_vars.get("inventory_hostname", "")
         windows = is_windows(self)
         # Every value is checked here, before any waiting or command on the host.
         try:
