@@ -2,7 +2,7 @@
 # Runs every test of the project on this machine: installs what it needs first (apt
 # packages, the venv, Go modules, test host images), then unit tests, Go tests, sanity and
 # lint, and the integration tests on real systemd hosts (systemd-nspawn over SSH).
-# Usage: scripts/test.sh [suite...]   suites: unit go static sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info (default: all)
+# Usage: scripts/test.sh [suite...]   suites: unit go static sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info ee (default: all)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -11,7 +11,7 @@ bash scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
 source scripts/env.sh
 
 suites=("$@")
-((${#suites[@]})) || suites=(unit go static sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info)
+((${#suites[@]})) || suites=(unit go static sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info ee)
 passed=0
 failed=0
 failed_names=()
@@ -70,6 +70,7 @@ for suite in "${suites[@]}"; do
     hostile) run_suite hostile bash tests/integration/run-hostile.sh ;;
     molecule) run_suite molecule run_molecule ;;
     artifact) run_suite artifact bash tests/ci/artifact.sh ;;
+    ee) run_suite ee bash tests/ci/ee.sh ;;
     ansible-test) run_suite ansible-test bash tests/ci/ansible-test.sh ;;
     ci-dry-run) run_suite ci-dry-run bash tests/ci/windows-dry-run.sh ;;
     service_info) run_suite service_info bash tests/integration/run-service-info.sh ;;
