@@ -62,6 +62,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import uuid
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
@@ -150,6 +151,13 @@ def mapped_by_a_process(path: str) -> bool:
     return False
 
 
+LAUNCH_ATTEMPTS = 3
+
+
+class _NotLaunched(Exception):
+    """The launcher could not create the command's process: nothing ran."""
+
+
 class Connection(ConnectionBase):
     """Run commands and move files on a Wine prefix standing in for a Windows host."""
 
@@ -212,6 +220,21 @@ class Connection(ConnectionBase):
         return self._run_exact(cmdline, in_data)
 
     def _run_exact(self, cmdline: str, in_data: bytes | None) -> tuple[int, bytes, bytes]:
+        # Wine 8 under load sometimes fails the launcher's CreateProcessW with
+        # ERROR_INTERNAL_ERROR (1359): the child was never created, so nothing ran and the
+        # command can be started again. Only that failure of the stand-in itself is retried;
+        # a command that ran, whatever its result, never is.
+        for attempt in range(1, LAUNCH_ATTEMPTS + 1):
+            try:
+                return self._run_once(cmdline, in_data)
+            except _NotLaunched as exc:
+                if attempt == LAUNCH_ATTEMPTS:
+                    raise AnsibleConnectionFailure("launcher failed %d times: %s" % (attempt, exc)) from None
+                display.vvv(f"launcher failed ({exc}); starting the command again", host=self._play_context.remote_addr)
+                time.sleep(0.5 * attempt)
+        raise AssertionError("not reached")
+
+    def _run_once(self, cmdline: str, in_data: bytes | None) -> tuple[int, bytes, bytes]:
         token = uuid.uuid4().hex
         tmp_unix = os.path.join(self._prefix, *TMP_REL)
         cmd_unix = os.path.join(tmp_unix, f"cmd-{token}.txt")
@@ -249,8 +272,10 @@ class Connection(ConnectionBase):
                     rc = int(f.read())
             except FileNotFoundError:
                 if proc.returncode == LAUNCHER_FAILED and stderr.startswith(b"run-cmdline:"):
-                    raise AnsibleConnectionFailure(
-                        f"launcher failed: {to_text(stderr, errors='replace').strip()}")
+                    message = to_text(stderr, errors='replace').strip()
+                    if b"CreateProcessW failed (Win32 error 1359)" in stderr:
+                        raise _NotLaunched(message)
+                    raise AnsibleConnectionFailure(f"launcher failed: {message}")
                 rc = proc.returncode  # wine itself failed before the launcher ran
             display.vvvvv(f"EXEC rc={rc}", host=self._play_context.remote_addr)
             return rc, stdout, stderr
