@@ -10,6 +10,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=scripts/env.sh
 source "$top/scripts/env.sh"
+# shellcheck source=tests/ci/demo.sh
+source "$top/tests/ci/demo.sh"
 state=${SVCWRIGHT_ARTIFACT_STATE:-$top/tests/output/hosts-artifact}
 host=${SVCWRIGHT_ARTIFACT_HOST:-svcw-art1}
 port=${SVCWRIGHT_ARTIFACT_PORT:-8080}
@@ -77,17 +79,7 @@ ip=$(awk '/ansible_host:/ {print $2; exit}' "$state/inventory.yml")
 
 # The demo vars as installed, with the Go source taken from this checkout (the artifact does
 # not ship examples/) and the port this run may use.
-python3 - "$top/examples/hello" "$port" >"$work/overrides.json" <<'EOF'
-import json
-import sys
-
-src, port = sys.argv[1], sys.argv[2]
-print(json.dumps({
-    "deploy_go_src": src,
-    "deploy_args": ["-service", "-listen", ":%s" % port],
-    "deploy_health_url": "http://127.0.0.1:%s/health" % port,
-}))
-EOF
+demo_overrides "$top/examples/hello" "$port" >"$work/overrides.json"
 
 echo "=== deploy from the installed collection"
 export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default
@@ -99,16 +91,7 @@ grep -qF "included: $installed/roles/deploy/tasks/check.yml" "$work/deploy.log" 
   || fail "the deploy role did not run from the installed collection at $installed"
 
 echo "=== /health of $host ($ip:$port)"
-body=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' \
-  "http://$ip:$port/health") || fail "http://$ip:$port/health did not answer"
-echo "$body"
-python3 - "$body" <<'EOF' || fail "/health answered, but not a healthy 1.0.0: $body"
-import json
-import sys
-
-health = json.loads(sys.argv[1])
-sys.exit(0 if health.get("status") == "ok" and health.get("version") == "1.0.0" else 1)
-EOF
+demo_health "http://$ip:$port/health" 1.0.0 || fail "no healthy 1.0.0 at http://$ip:$port/health"
 
 echo "=== re-run: nothing changes"
 ansible-playbook -i "$state/inventory.yml" svcwright.services.deploy \
