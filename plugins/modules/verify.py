@@ -38,7 +38,7 @@ attributes:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
-      - The module only reads, so it verifies the same way in check mode.
+      - It verifies the same way in check mode, and records nothing then.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
@@ -49,7 +49,8 @@ attributes:
       - When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
     details:
-      - It never changes anything.
+      - It changes nothing of the service and reports no change. Outside check mode it records its result in a
+        small file on the host (see O(base)), which M(svcwright.services.service_info) reads.
   platform:
     description: Target OS/families that can be operated against.
     support: full
