@@ -70,7 +70,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_service_pl
     differences,
     observe,
 )
-from ansible_collections.svcwright.services.plugins.modules.systemd_unit import (
+from ansible_collections.svcwright.services.plugins.module_utils._systemd_unit import (
     argument_spec as systemd_argument_spec,
     check_module_options,
 )

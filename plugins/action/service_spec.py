@@ -42,7 +42,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._verify import 
     argument_spec as verify_argument_spec,
     options_from_params,
 )
-from ansible_collections.svcwright.services.plugins.modules.systemd_unit import (
+from ansible_collections.svcwright.services.plugins.module_utils._systemd_unit import (
     argument_spec as systemd_argument_spec,
     check_module_options,
 )

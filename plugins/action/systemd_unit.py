@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.svcwright.services.plugins.modules.systemd_unit import argument_spec
+from ansible_collections.svcwright.services.plugins.module_utils._systemd_unit import argument_spec
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import plain_args
 
 MODULE = "svcwright.services.systemd_unit"
