@@ -20,7 +20,6 @@ import tempfile
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.errors import AnsibleActionFail, AnsibleError
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.svcwright.services.plugins.module_utils._nssm_output import interpret_nssm
 from ansible_collections.svcwright.services.plugins.module_utils._release_plan import builtin, parse_certutil
@@ -81,8 +80,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_service_st
     runtime_before,
     status_dict,
 )
-from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
-from ansible_collections.svcwright.services.plugins.plugin_utils._secrets import mask, shown_argv
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import PasswordAction
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     missing_prerequisites,
@@ -138,59 +136,42 @@ def stop_deadline(spec: ServiceSpec, stop_methods: List[str]) -> float:
     return spec.stop_timeout * graceful + spec.wait_timeout
 
 
-class ActionModule(ActionBase):
+class ActionModule(PasswordAction):
     TRANSFERS_FILES = True
     _VALID_ARGS = frozenset(argument_spec())
     _supports_check_mode = True
 
-    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        result = super().run(tmp, task_vars)
-        del tmp
-        task_vars = task_vars or {}
-        self._svcw_host = task_vars.get("inventory_hostname", "")
-        params = validate_args(self, argument_spec(), self._task.args)
-        self._secret: Optional[str] = params.get("password") or None
-        try:
-            result.update(self._run(params, task_vars))
-        except AnsibleError as exc:
-            raise AnsibleActionFail(self._mask(str(exc)))
-        return self._mask(result)
-
-    def _mask(self, value: Any) -> Any:
-        return mask(value, self._secret)
-
-    def _shown(self, argv: List[str]) -> str:
-        return shown_argv(argv, self._secret)
-
-    def _fail(self, name: str, what: str) -> AnsibleActionFail:
-        return AnsibleActionFail("host %s: service %r: %s" % (self._svcw_host, name, what))
+    def _argument_spec(self) -> Dict[str, Any]:
+        return argument_spec()
 
     # -- inputs -----------------------------------------------------------------------------
     def _nssm_source(self, params: Dict[str, Any], name: str) -> Tuple[Optional[str], str]:
         """The controller's nssm.exe (None when not given) and the SHA-256 the host must have."""
         pin = (params.get("nssm_sha256") or "").strip().lower()
         if pin and not _HEX64.match(pin):
-            raise self._fail(name, "nssm_sha256 %r is not a SHA-256 (64 hex digits)." % params["nssm_sha256"])
+            raise self._service_refusal(name, "nssm_sha256 %r is not a SHA-256 (64 hex digits)."
+                                        % params["nssm_sha256"])
         local = params.get("nssm_binary")
         if local:
             try:
                 local = self._find_needle("files", local)
             except AnsibleError:
-                raise self._fail(name, "nssm_binary %s does not exist on the controller. Give the path of "
-                                       "nssm.exe (e.g. from the nssm-2.24 zip, win64\\nssm.exe)." % local)
+                raise self._service_refusal(name, "nssm_binary %s does not exist on the controller. Give the path of "
+                                                  "nssm.exe (e.g. from the nssm-2.24 zip, win64\\nssm.exe)." % local)
             actual = sha256_of(local)
             if pin and actual != pin:
-                raise self._fail(name, "nssm_binary %s has SHA-256 %s, but nssm_sha256 pins %s. Nothing was "
-                                       "changed. Use the pinned file, or update the pin." % (local, actual, pin))
+                raise self._service_refusal(name, "nssm_binary %s has SHA-256 %s, but nssm_sha256 pins %s. Nothing was "
+                                                  "changed. Use the pinned file, or update the pin." % (local, actual, pin))
             return local, actual
         if not pin:
-            raise self._fail(name, "give nssm_binary (the nssm.exe to ship), or nssm_sha256 to use the nssm.exe "
-                                   "already at nssm_path.")
+            raise self._service_refusal(name, "give nssm_binary (the nssm.exe to ship), or nssm_sha256 to use the nssm.exe "
+                                              "already at nssm_path.")
         return None, pin
 
     # -- the run ----------------------------------------------------------------------------
-    def _run(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
+    def _run_task(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
         name = params["name"]
+        self._secret = self._secret or None
         try:
             spec = build_spec(params, backend="nssm")
             opts = nssm_options(name, params)
@@ -198,7 +179,7 @@ class ActionModule(ActionBase):
             if desired_params is not None:
                 refuse_needless_password(name, str(desired_params.values["ObjectName"]), self._secret)
         except SpecError as exc:
-            raise AnsibleActionFail("host %s: %s" % (self._svcw_host, exc))
+            raise self._refusal(str(exc))
         warnings: List[str] = []
 
         local_nssm, want_sha = (None, "") if spec.state == "absent" else self._nssm_source(params, name)
@@ -210,7 +191,7 @@ class ActionModule(ActionBase):
             problems.insert(0, "command %s does not exist on the host; the service could not start. Ship the "
                                "program before this task." % spec.command)
         if problems and not self._task.check_mode:
-            raise self._fail(name, " ".join(problems) + " Nothing was changed.")
+            raise self._service_refusal(name, " ".join(problems) + " Nothing was changed.")
         warnings += ["service %r: %s" % (name, p) for p in problems]
 
         desired = Desired(name=name, state=spec.state, parameters=desired_params, nssm_path=opts.nssm_path,
@@ -218,13 +199,13 @@ class ActionModule(ActionBase):
         try:
             changes = plan_changes(desired, observed)
         except SpecError as exc:
-            raise AnsibleActionFail("host %s: %s" % (self._svcw_host, exc))
+            raise self._refusal(str(exc))
         except (PlanError, ObserveError) as exc:
-            raise self._fail(name, str(exc))
+            raise self._service_refusal(name, str(exc))
         install = next((c for c in changes if c.action == "install_nssm"), None)
         if install is not None and local_nssm is None:
-            raise self._fail(name, "nssm.exe at %s must be (re)installed (%s), but nssm_binary is not given. Nothing "
-                                   "was changed." % (opts.nssm_path, install.reason))
+            raise self._service_refusal(name, "nssm.exe at %s must be (re)installed (%s), but nssm_binary is not given. Nothing "
+                                              "was changed." % (opts.nssm_path, install.reason))
 
         before = observed_parameters(observed.config) if observed.config is not None and observed.exists else None
         if before is not None and desired_params is not None:
@@ -276,10 +257,10 @@ class ActionModule(ActionBase):
             status = status_from(name, results[len(reads):len(argvs) - len(checks)])
             config = parse_service_registry(by_key["registry"].rc, by_key["registry"].output, name)
         except (ServiceOpError, ObserveError) as exc:
-            raise self._fail(name, "%s\nFix the service on the host, or remove it, and run again." % exc)
+            raise self._service_refusal(name, "%s\nFix the service on the host, or remove it, and run again." % exc)
         if status is not None and config is None:
-            raise self._fail(name, "the service exists but its registry key could not be read: %s"
-                             % by_key["registry"].output.strip()[-500:])
+            raise self._service_refusal(name, "the service exists but its registry key could not be read: %s"
+                                        % by_key["registry"].output.strip()[-500:])
         nssm_present, nssm_sha, checked_by = False, None, "none"
         if present:
             nssm_present = parse_file_exists(by_key["nssm_exists"].rc, by_key["nssm_exists"].output)
@@ -310,7 +291,8 @@ class ActionModule(ActionBase):
             runner.fetch_file(remote, local)
             return sha256_of(local)
         except AnsibleError as exc:
-            raise self._fail(name, "cannot read %s to check its SHA-256 (certutil gave none): %s" % (remote, exc))
+            raise self._service_refusal(name, "cannot read %s to check its SHA-256 (certutil gave none): %s"
+                                        % (remote, exc))
         finally:
             os.unlink(local)
 
@@ -352,9 +334,9 @@ class ActionModule(ActionBase):
             else:
                 crash = ""
                 output = output[-1500:]
-            raise self._fail(name, "%s failed after %d of %d commands: %s\ncommand: %s (rc %s)\noutput: %s\n"
-                                   "Fix the cause and run again: the next run plans what is still missing."
-                             % (what, i, len(results), crash, self._shown(res.argv), res.rc, output or "(none)"))
+            raise self._service_refusal(name, "%s failed after %d of %d commands: %s\ncommand: %s (rc %s)\noutput: %s\n"
+                                              "Fix the cause and run again: the next run plans what is still missing."
+                                        % (what, i, len(results), crash, self._shown(res.argv), res.rc, output or "(none)"))
 
     def _install_nssm(self, runner: WinRunner, name: str, local: str, remote: str) -> None:
         """Ship nssm.exe without ever leaving the path empty or half written: put it beside the
@@ -369,7 +351,7 @@ class ActionModule(ActionBase):
         try:
             runner.put_file(local, temp)
         except AnsibleError as exc:
-            raise self._fail(name, "cannot copy nssm.exe to %s: %s" % (temp, exc))
+            raise self._service_refusal(name, "cannot copy nssm.exe to %s: %s" % (temp, exc))
         exists, move_aside, move_in, _cleanup = runner.run([
             file_exists_argv(remote),
             builtin("move", "/y", remote, old),
@@ -377,11 +359,11 @@ class ActionModule(ActionBase):
             builtin("del", "/q", "%s.svcw-old-*" % remote),
         ])
         if parse_file_exists(exists.rc, exists.output) and move_aside.rc != 0:
-            raise self._fail(name, "cannot move the old nssm.exe aside: %s (rc %s): %s"
-                             % (self._shown(move_aside.argv), move_aside.rc, move_aside.output.strip()))
+            raise self._service_refusal(name, "cannot move the old nssm.exe aside: %s (rc %s): %s"
+                                        % (self._shown(move_aside.argv), move_aside.rc, move_aside.output.strip()))
         if move_in.rc != 0:
-            raise self._fail(name, "cannot move the new nssm.exe into place: %s (rc %s): %s"
-                             % (self._shown(move_in.argv), move_in.rc, move_in.output.strip()))
+            raise self._service_refusal(name, "cannot move the new nssm.exe into place: %s (rc %s): %s"
+                                        % (self._shown(move_in.argv), move_in.rc, move_in.output.strip()))
 
     def _configure(self, runner: WinRunner, spec: ServiceSpec, params: Optional[NssmParameters],
                    observed: Observed, changes: List[Change]) -> None:
@@ -443,8 +425,8 @@ class ActionModule(ActionBase):
         self._check(name, nssm, results[:1], "nssm remove")
         if status_from(name, results[1:]) is not None:
             # Removed but still open somewhere (sc delete semantics): it goes when the last handle closes.
-            raise self._fail(name, "nssm removed the service, but the SCM still lists it (a program holds a "
-                                   "handle to it, e.g. services.msc). It disappears when that program closes it.")
+            raise self._service_refusal(name, "nssm removed the service, but the SCM still lists it (a program holds a "
+                                              "handle to it, e.g. services.msc). It disappears when that program closes it.")
 
     def _read_back(self, runner: WinRunner, spec: ServiceSpec) -> Tuple[Any, Optional[ScServiceStatus]]:
         results = runner.run([service_registry_argv(spec.name)] + query_argvs(spec.name))
@@ -452,7 +434,7 @@ class ActionModule(ActionBase):
             status = status_from(spec.name, results[1:])
             config = parse_service_registry(results[0].rc, results[0].output, spec.name)
         except (ServiceOpError, ObserveError) as exc:
-            raise self._fail(spec.name, "the changes were made, but reading them back failed: %s" % exc)
+            raise self._service_refusal(spec.name, "the changes were made, but reading them back failed: %s" % exc)
         return config, status
 
     @staticmethod

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from ansible.errors import AnsibleActionFail, AnsibleError
-from ansible.plugins.action import ActionBase
+from ansible.errors import AnsibleActionFail
 
 from ansible_collections.svcwright.services.plugins.module_utils._sc_output import ScServiceStatus
 from ansible_collections.svcwright.services.plugins.module_utils._sc_render import (
@@ -25,7 +24,6 @@ from ansible_collections.svcwright.services.plugins.module_utils._sc_render impo
 )
 from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError, build_spec, spec_argument_spec
 from ansible_collections.svcwright.services.plugins.module_utils._win_account import stored_fingerprint
-from ansible_collections.svcwright.services.plugins.plugin_utils._secrets import mask, shown_argv
 from ansible_collections.svcwright.services.plugins.module_utils._win_errors import describe_win32_error
 from ansible_collections.svcwright.services.plugins.module_utils._win_service_plan import (
     WRITE_ACTIONS,
@@ -47,7 +45,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_service_st
     runtime_before,
     status_dict,
 )
-from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import PasswordAction
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     ServiceOpError,
@@ -66,34 +64,13 @@ def argument_spec() -> Dict[str, Any]:
     return spec
 
 
-class ActionModule(ActionBase):
+class ActionModule(PasswordAction):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(argument_spec())
     _supports_check_mode = True
 
-    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        result = super().run(tmp, task_vars)
-        del tmp
-        task_vars = task_vars or {}
-        self._svcw_host = task_vars.get("inventory_hostname", "")
-        params = validate_args(self, argument_spec(), self._task.args)
-        self._password: Optional[str] = params.get("password")
-        try:
-            result.update(self._run(params, task_vars))
-        except AnsibleError as exc:
-            # A failure's text may quote a command line that carried the password.
-            raise AnsibleActionFail(self._scrub(str(exc)))
-        return self._scrub(result)
-
-    def _scrub(self, value: Any) -> Any:
-        return mask(value, self._password)
-
-    def _shown(self, argv: List[str]) -> str:
-        return shown_argv(argv, self._password)
-
-    # -- the run ----------------------------------------------------------------------------
-    def _fail(self, name: str, what: str) -> AnsibleActionFail:
-        return AnsibleActionFail("host %s: service %r: %s" % (self._svcw_host, name, what))
+    def _argument_spec(self) -> Dict[str, Any]:
+        return argument_spec()
 
     def _read(self, runner: WinRunner, name: str, results: List[CommandResult]) -> Observed:
         try:
@@ -101,16 +78,15 @@ class ActionModule(ActionBase):
             reads = {key: (res.rc, res.output) for key, res in zip(READS, results)}
             return observe(name, status, reads)
         except (ServiceOpError, ObserveError) as exc:
-            raise self._fail(name, "%s\nFix the service on the host, or remove it, and run again." % exc)
+            raise self._service_refusal(name, "%s\nFix the service on the host, or remove it, and run again." % exc)
 
-    def _run(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
-        host = self._svcw_host
+    def _run_task(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
         try:
             spec = build_spec(params, backend="sc")
             opts = WinOptions.from_params(params)
             desired = desired_config(spec, opts) if spec.state != "absent" else None
         except SpecError as exc:
-            raise AnsibleActionFail("host %s: %s" % (host, exc))
+            raise self._refusal(str(exc))
         name = spec.name
         runner = WinRunner(self, task_vars)
         # What must exist before the service can work is read in the same round trip.
@@ -119,9 +95,9 @@ class ActionModule(ActionBase):
         observed = self._read(runner, name, results[:len(results) - len(checks)])
         self._check_prerequisites(spec, checks, results[len(results) - len(checks):])
         try:
-            plan = plan_changes(desired, spec.state, observed, self._password, opts.update_password)
+            plan = plan_changes(desired, spec.state, observed, self._secret, opts.update_password)
         except SpecError as exc:
-            raise AnsibleActionFail("host %s: %s" % (host, exc))
+            raise self._refusal(str(exc))
 
         result: Dict[str, Any] = dict(
             changed=bool(plan.changes),
@@ -155,7 +131,7 @@ class ActionModule(ActionBase):
         if self._task.check_mode:
             self._early_warnings = ["service %r: %s" % (spec.name, p) for p in problems]
             return
-        raise self._fail(spec.name, "nothing was changed: " + " ".join(problems))
+        raise self._service_refusal(spec.name, "nothing was changed: " + " ".join(problems))
 
     def _diff(self, desired: Optional[ScConfig], observed: Observed, plan: Plan, state: str) -> List[Dict[str, str]]:
         header = "service %s" % observed.name
@@ -191,15 +167,15 @@ class ActionModule(ActionBase):
                 self._status = stop_service(runner, name, spec.stop_timeout, display)
                 self._status = start_service(runner, name, spec.wait_timeout, display)
             else:
-                raise AnsibleActionFail("internal error: unknown change %s" % action)
+                raise self._service_refusal(name, "internal error: unknown change %s" % action)
 
     def _write(self, runner: WinRunner, plan: Plan, desired: Optional[ScConfig], observed: Observed) -> None:
         """All configuration writes and a read-back, in one round trip."""
         name = observed.name
         fingerprint = None
-        if writes_password(plan, desired, self._password):
-            fingerprint = stored_fingerprint(self._password or "")
-        argvs = write_argvs(plan, desired, name, self._password, fingerprint)
+        if writes_password(plan, desired, self._secret):
+            fingerprint = stored_fingerprint(self._secret or "")
+        argvs = write_argvs(plan, desired, name, self._secret, fingerprint)
         results = runner.run(argvs + (read_argvs(name) if desired is not None else []))
         if desired is not None:
             after = self._read(runner, name, results[len(argvs):])
@@ -212,8 +188,8 @@ class ActionModule(ActionBase):
                     self._shown(res.argv), res.rc,
                     " (%s)" % describe_win32_error(res.rc) if res.rc not in (0, 1) else "",
                     "\noutput: %s" % res.output.strip() if res.output.strip() else ""))
-            raise self._fail(name, "writing the configuration failed (%d of %d commands):\n%s"
-                             % (len(failed), len(argvs), "\n".join(lines)))
+            raise self._service_refusal(name, "writing the configuration failed (%d of %d commands):\n%s"
+                                        % (len(failed), len(argvs), "\n".join(lines)))
         if desired is not None:
             # What the host still does not have after the writes: it ignored them (Wine drops
             # delayed-auto, for one); the next run will plan them again.

@@ -5,10 +5,13 @@
 messages, and a refusal returned as a failed result with its message."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
+
+from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._secrets import mask, shown_argv
 
 
 class RefusingAction(ActionBase):
@@ -31,3 +34,42 @@ class RefusingAction(ActionBase):
 
     def _run(self, result: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
         raise NotImplementedError
+
+    def _refusal(self, what: str) -> AnsibleActionFail:
+        """A refusal that names the host by its inventory name."""
+        return AnsibleActionFail("host %s: %s" % (self._svcw_host, what))
+
+    def _service_refusal(self, service: str, what: str) -> AnsibleActionFail:
+        """A refusal that names the host by its inventory name, and the service."""
+        return self._refusal("service %r: %s" % (service, what))
+
+
+class PasswordAction(RefusingAction):
+    """An action whose task arguments, validated by ``_argument_spec()``, may carry a
+    ``password``: it never appears in the result or in a failure's message, whatever raised
+    it (a connection error may quote the command line that carried it). Subclasses implement
+    ``_run_task(params, task_vars)``, returning what goes into the result."""
+
+    _secret: Optional[str] = None
+
+    def _argument_spec(self) -> Dict[str, Any]:
+        raise NotImplementedError
+
+    def _run_task(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
+        raise NotImplementedError
+
+    def _run(self, result: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
+        params = validate_args(self, self._argument_spec(), self._task.args)
+        self._secret = params.get("password")
+        try:
+            result.update(self._run_task(params, task_vars))
+        except AnsibleError as exc:
+            raise AnsibleActionFail(self._mask(str(exc))) from None
+        return self._mask(result)
+
+    def _mask(self, value: Any) -> Any:
+        return mask(value, self._secret)
+
+    def _shown(self, argv: List[str]) -> str:
+        """A command line for messages, its password argument masked."""
+        return shown_argv(argv, self._secret)
