@@ -70,6 +70,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._verify import 
 from ansible_collections.svcwright.services.plugins.module_utils._release_plan import MARKER, builtin, parse_marker, win_path
 from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem, check_line
 from ansible_collections.svcwright.services.plugins.module_utils._win_cmdline import ps_single_quote, split_image_path
+from ansible_collections.svcwright.services.plugins.module_utils._win_registry import SERVICES_KEY
 from ansible_collections.svcwright.services.plugins.module_utils._win_text import WinOutputParseError
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import RefusingAction
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
@@ -82,7 +83,6 @@ from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_op
     status_from,
 )
 
-SERVICES_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
 PS_MARK = "SVCWRIGHT-VERIFY"
 
 # PowerShell 5.1 scripts, run as powershell.exe -EncodedCommand (no quoting to get wrong).
@@ -269,7 +269,7 @@ class ActionModule(RefusingAction):
         # Only an http/tcp probe from the host needs PowerShell; a cmd shell may have none.
         may_probe_on_host = probe.type in ("http", "tcp") and probe.where != "controller"
         check_ps = may_probe_on_host and runner.shell_family == "cmd"
-        first = [["reg.exe", "query", SERVICES_KEY + name, "/s"]] + query_argvs(name)
+        first = [["reg.exe", "query", SERVICES_KEY + "\\" + name, "/s"]] + query_argvs(name)
         if check_ps:
             first.append(powershell_argv(_PS_CHECK % dict(mark=PS_MARK)))
         recording = self._record_argvs(opts)
