@@ -69,6 +69,8 @@ from ansible_collections.svcwright.services.plugins.module_utils._values import 
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import RefusingAction
 from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
+from ansible_collections.svcwright.services.plugins.plugin_utils._service_args import argument_spec as service_argument_spec
+from ansible_collections.svcwright.services.plugins.plugin_utils._service_args import systemd_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     ServiceOpError,
@@ -157,6 +159,9 @@ class ActionModule(RefusingAction):
             definition = storable(params["definition"]) if params["definition"] is not None else None
             self._request = Request(params["state"], version, self._dest_name, sha256, keep, service, definition)
             result.update(self._run_windows() if windows else self._run_linux())
+            if windows and params["verify"] is not None:
+                result["serving"] = dict(passed=False, reason="not checked on Windows hosts: the service and verify "
+                                                              "tasks check it", verification=None)
         except ReleaseError as exc:
             raise AnsibleActionFail(label + str(exc))
         if sha256 is not None:
@@ -216,9 +221,22 @@ class ActionModule(RefusingAction):
             raise _ModuleFailed(res)
         return res
 
+    def _serving_args(self) -> Dict[str, Any]:
+        """With verify and a definition: what the module needs to tell, in its first run,
+        whether an active release's service is already serving (see _serving.py)."""
+        req, check = self._request, self._params["verify"]
+        if check is None or req.definition is None or req.state != "active":
+            return {}
+        try:
+            params = validate_args(self, service_argument_spec(), dict(req.definition))
+        except AnsibleActionFail:
+            # The service task reports it, with its own words.
+            return {}
+        return dict(_serving=dict(unit=systemd_args(params, self._svcw_host), verify=dict(check)))
+
     def _run_linux(self) -> Dict[str, Any]:
         try:
-            first = self._module()
+            first = self._module(**self._serving_args())
             final = first
             upload_dir = first.get("upload_dir")
             if upload_dir:
@@ -228,11 +246,19 @@ class ActionModule(RefusingAction):
         before, after = Summary(**first["before"]), Summary(**final["after"])
         out = self._returns(before, after, final["changes"], bool(first["transferred"]))
         out.update(definition=final.get("definition"), previous_definition=final.get("previous_definition"))
+        if self._params["verify"] is not None:
+            out["serving"] = first.get("serving") or dict(passed=False, reason=self._not_checked(first), verification=None)
         if self._task.diff:
             out["diff"] = self._diff(before, after)
         if first.get("warnings") or final.get("warnings"):
             out["warnings"] = list(dict.fromkeys((first.get("warnings") or []) + (final.get("warnings") or [])))
         return out
+
+    def _not_checked(self, first: Dict[str, Any]) -> str:
+        if self._request.state != "active" or self._request.definition is None:
+            return "not checked: it needs state=active and a definition"
+        return "not checked: the release had changes to make" if first.get("changes") else (
+            "not checked: the definition's service options do not validate")
 
     def _upload_and_finish(self, upload_dir: str, created: List[str]) -> Dict[str, Any]:
         local = self._local_src()

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.svcwright.services.plugins.action.service import (
+from ansible_collections.svcwright.services.plugins.plugin_utils._service_args import (
     argument_spec as service_argument_spec,
     spec_args,
 )

@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.svcwright.services.plugins.action.service import (
+from ansible_collections.svcwright.services.plugins.plugin_utils._service_args import (
     argument_spec as service_argument_spec,
     backend_for,
     spec_args,

@@ -66,6 +66,7 @@ RELEASE_OPTIONS: Dict[str, Dict[str, object]] = dict(
     keep=dict(type="int", default=5),
     service=dict(type="str"),
     definition=dict(type="dict"),
+    verify=dict(type="dict"),
 )
 REQUIRED_IF = [
     ["state", "present", ["version"]],

@@ -127,6 +127,18 @@ options:
       - A release never changes once shipped, so another definition under the same O(version) is refused (give
         a new version). A release shipped without one records it once. A C(password) key is never written.
     type: dict
+  verify:
+    description:
+      - The verification of the release's service, as the options of M(svcwright.services.verify) (for example
+        the RV(svcwright.services.service_spec#module:verify) result of M(svcwright.services.service_spec)).
+      - With O(state=active) and O(definition), when the release is already active with this definition, the
+        same module run on a Linux host also tells whether its service is serving as defined, returned as
+        RV(serving) (the unit is as the definition renders it and nothing about it would change, and the
+        service passes this verification at once (running longer than C(stable_for), one probe from the host
+        answering)). It only reads, and records a pass for M(svcwright.services.service_info). This lets a run
+        with nothing to do skip the service and verify tasks, as the deploy role does.
+      - Not checked on Windows hosts, nor for a probe from the controller; RV(serving) then says so.
+    type: dict
   _incoming:
     description:
       - Internal, set by the action plugin between its two module runs (the upload directory of this run). Tasks
@@ -147,6 +159,11 @@ options:
     description:
       - Internal, set by the action plugin (the host's inventory name, for messages). Tasks cannot set it.
     type: str
+  _serving:
+    description:
+      - Internal, set by the action plugin from O(verify) (the arguments of the release's service for
+        M(svcwright.services.systemd_unit), and the verify options). Tasks cannot set it.
+    type: dict
 notes:
   - Round trips on Windows, where every step is a batch of commands sent at once. Nothing to change, one.
     Shipping adds three (create the upload directory, upload, checksum), activation one more (move and read
@@ -269,6 +286,23 @@ definition:
     - Apply it with M(svcwright.services.service) to run the release as it was deployed.
   returned: always
   type: dict
+serving:
+  description:
+    - Whether the active release's service is already serving as defined (see O(verify)); C(passed) is true only
+      when nothing would change and the service passed its verification at once. C(reason) says why not.
+  returned: when O(verify) is given
+  type: dict
+  contains:
+    passed:
+      description: The service is serving as the release defines it.
+      type: bool
+    reason:
+      description: Why not (empty on a pass).
+      type: str
+    verification:
+      description: The verification's result, as M(svcwright.services.verify) returns it, when one ran.
+      type: dict
+  sample: {passed: true, reason: "", verification: {name: hello, status: {state: running}}}
 previous_definition:
   description: The service definition recorded with the previous release; null when unknown or none.
   returned: always
@@ -291,6 +325,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.svcwright.services.plugins.module_utils._linux_prerequisites import missing_prerequisites
+from ansible_collections.svcwright.services.plugins.module_utils._serving import serving
 from ansible_collections.svcwright.services.plugins.module_utils._spec import SPEC_KEYS, SpecError, build_spec
 from ansible_collections.svcwright.services.plugins.module_utils._release_definition import (
     DEFINITION_FILE,
@@ -329,6 +364,10 @@ def argument_spec() -> Dict[str, dict]:
     # and, with become, where in Ansible's temporary directory the upload went.
     spec.update(_incoming=dict(type="str"), _upload_src=dict(type="str"), _created=dict(type="list", elements="str"),
                 _host=dict(type="str"))
+    # Set by the action plugin from verify: the systemd_unit arguments of the release's service
+    # and the verify arguments, checked when the release has nothing to do.
+    spec.update(_serving=dict(type="dict"))
+    spec.pop("verify")
     return spec
 
 
@@ -623,6 +662,10 @@ def main() -> None:
         if incoming is not None:
             # Another run shipped the same release meanwhile: ours is not needed.
             rel.abandon(incoming, created)
+        check = params["_serving"]
+        if check and not plan.changes and incoming is None:
+            result["serving"] = serving(module, dict(check.get("unit") or {}, _host=params["_host"]),
+                                        dict(check.get("verify") or {}))
         module.exit_json(**result)
     if plan.ship is not None and incoming is None:
         # First of two runs: the action uploads into this directory, then runs the module again.

@@ -371,42 +371,23 @@ events:
   elements: str
 """
 
-import os
 import socket
-import tempfile
-import time
-from typing import Optional
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.svcwright.services.plugins.module_utils._linux_verify import ENVIRON, LinuxVerifier
 from ansible_collections.svcwright.services.plugins.module_utils._spec import SpecError
-from ansible_collections.svcwright.services.plugins.module_utils._systemd_parse import (
-    parse_systemctl_show,
-    unit_status,
-)
 from ansible_collections.svcwright.services.plugins.module_utils._systemd_render import unit_name
 from ansible_collections.svcwright.services.plugins.module_utils._verify import (
-    ProbeResult,
-    Sample,
-    Verification,
     VerifyError,
-    VerifyOptions,
     argument_spec,
-    encode_record,
-    drive,
     failure_message,
     linux_evidence_script,
-    local_probe,
     options_from_params,
     parse_linux_evidence,
-    record_path,
-    sample_from_unit,
-    systemctl_show_command,
-    verify_record,
 )
-from ansible_collections.svcwright.services.plugins.module_utils._release_plan import parse_marker
 
-ENVIRON = {"LC_ALL": "C", "SYSTEMD_PAGER": "", "SYSTEMD_COLORS": "0"}
+JOURNAL_LOOKBACK = 10
 
 
 def main() -> None:
@@ -421,82 +402,32 @@ def main() -> None:
     except (VerifyError, SpecError) as exc:
         module.fail_json(msg="host %s: service %r: invalid options: %s" % (host, module.params["name"], exc))
 
-    started_at = time.time()
-    t0 = time.monotonic()
+    def on_error(what: str) -> None:
+        module.fail_json(msg="host %s: service %r: %s" % (host, opts.name, what), changed=False, name=opts.name)
 
-    def clock() -> float:
-        return time.monotonic() - t0
-
-    def take_sample() -> Sample:
-        t = clock()
-        cmd = systemctl_show_command(unit)
-        rc, out, err = module.run_command(cmd, environ_update=ENVIRON)
-        if rc != 0:
-            what = "%s (rc %d): %s" % (" ".join(cmd), rc, (err or out).strip())
-            module.fail_json(msg="host %s: service %r: cannot read its state: %s\nIs systemd running on this host "
-                                 "(systemctl is-system-running)?" % (host, opts.name, what),
-                             changed=False, name=opts.name)
-        return sample_from_unit(t, unit_status(parse_systemctl_show(out)), time.monotonic())
-
-    def take_probe() -> ProbeResult:
-        t = clock()
-        return local_probe(opts.probe, t, verification.attempt_timeout(t), clock)
-
-    verification = Verification(opts, probing=opts.probe.enabled)
-    decision = drive(verification, take_sample, take_probe, time.sleep)
-    result = dict(changed=False, name=opts.name, started_at=int(started_at), round_trips=1, **verification.result())
+    verifier = LinuxVerifier(module, opts, unit, on_error)
+    verdict = verifier.run()
+    verification = verifier.verification
+    result = dict(changed=False, round_trips=1, **verifier.result())
     result["probe"]["from"] = "host" if opts.probe.enabled else None
-    if decision.verdict == "pass":
-        result["elapsed"] = round(clock(), 2)
-        record(module, opts, verification, True, "")
+    record = module.params["_record"]
+    if verdict == "pass":
+        result["elapsed"] = round(verifier.clock(), 2)
+        if record:
+            verifier.record(True, "")
         module.exit_json(**result)
 
     # A process that died in the second before the verification began (right after the start
     # that preceded it) is the usual culprit: its last words must be in the evidence.
-    script = linux_evidence_script(unit, int(started_at) - JOURNAL_LOOKBACK, opts.log_lines, opts.logs)
+    script = linux_evidence_script(unit, int(verifier.started_at) - JOURNAL_LOOKBACK, opts.log_lines, opts.logs)
     _rc, out, _err = module.run_command(["/bin/sh", "-c", script], environ_update=ENVIRON)
     evidence = parse_linux_evidence(out, opts.logs)
-    result.update(elapsed=round(clock(), 2), journal=evidence.journal, log_tails=evidence.log_tails,
+    decision = verification.decision
+    result.update(elapsed=round(verifier.clock(), 2), journal=evidence.journal, log_tails=evidence.log_tails,
                   failure=dict(kind=decision.kind, reason=decision.reason))
-    record(module, opts, verification, False, decision.reason)
+    if record:
+        verifier.record(False, decision.reason)
     module.fail_json(msg=failure_message(host, opts.name, verification, evidence), **result)
-
-
-def active_version(base: Optional[str]) -> Optional[str]:
-    """The release ``<base>/current`` points to, when it is a release link."""
-    if not base:
-        return None
-    try:
-        target = os.readlink(os.path.join(base, "current")).rstrip("/")
-    except OSError:
-        return None
-    return parse_marker("version=" + os.path.basename(target))
-
-
-def record(module: AnsibleModule, opts: VerifyOptions, verification: Verification, passed: bool, reason: str) -> None:
-    """The result, for service_info: written atomically, never in check mode. A record that
-    cannot be written is a warning: the verification itself stands."""
-    if module.check_mode or not module.params["_record"]:
-        return
-    last = verification.last
-    data = verify_record(opts.name, time.time(), passed, reason, last.pid if last else None, active_version(opts.base))
-    path = record_path(opts.name, opts.base, windows=False)
-    directory = os.path.dirname(path)
-    tmp = None
-    try:
-        os.makedirs(directory, mode=0o755, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".svcwright-verify-", dir=directory)
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(encode_record(data))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        module.warn("the result could not be recorded in %s (%s); service_info will not show it" % (path, exc))
-
-
-JOURNAL_LOOKBACK = 10
 
 
 if __name__ == "__main__":

@@ -6,9 +6,8 @@ import pytest
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.svcwright.services.plugins.action.service import (
-    _systemd_state,
-    _windows_state,
+from ansible_collections.svcwright.services.plugins.action.service import _systemd_state, _windows_state
+from ansible_collections.svcwright.services.plugins.plugin_utils._service_args import (
     backend_for,
     spec_args,
     with_definition,
