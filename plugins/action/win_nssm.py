@@ -138,11 +138,7 @@ def stop_deadline(spec: ServiceSpec, stop_methods: List[str]) -> float:
 
 class ActionModule(PasswordAction):
     TRANSFERS_FILES = True
-    _VALID_ARGS = frozenset(argument_spec())
-    _supports_check_mode = True
-
-    def _argument_spec(self) -> Dict[str, Any]:
-        return argument_spec()
+    ARGUMENT_SPEC = argument_spec()
 
     # -- inputs -----------------------------------------------------------------------------
     def _nssm_source(self, params: Dict[str, Any], name: str) -> Tuple[Optional[str], str]:

@@ -66,11 +66,7 @@ def argument_spec() -> Dict[str, Any]:
 
 class ActionModule(PasswordAction):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(argument_spec())
-    _supports_check_mode = True
-
-    def _argument_spec(self) -> Dict[str, Any]:
-        return argument_spec()
+    ARGUMENT_SPEC = argument_spec()
 
     def _read(self, runner: WinRunner, name: str, results: List[CommandResult]) -> Observed:
         try:

@@ -5,6 +5,7 @@
 messages, and a refusal returned as a failed result with its message."""
 from __future__ import annotations
 
+import copy
 from typing import Any, Dict, List, Optional
 
 from ansible.errors import AnsibleActionFail, AnsibleError
@@ -45,21 +46,26 @@ class RefusingAction(ActionBase):
 
 
 class PasswordAction(RefusingAction):
-    """An action whose task arguments, validated by ``_argument_spec()``, may carry a
+    """An action whose task arguments, validated by ``ARGUMENT_SPEC``, may carry a
     ``password``: it never appears in the result or in a failure's message, whatever raised
-    it (a connection error may quote the command line that carried it). Subclasses implement
-    ``_run_task(params, task_vars)``, returning what goes into the result."""
+    it (a connection error may quote the command line that carried it). Subclasses set
+    ``ARGUMENT_SPEC`` and implement ``_run_task(params, task_vars)``, returning what goes
+    into the result."""
 
+    ARGUMENT_SPEC: Dict[str, Any] = {}
+    _supports_check_mode = True
     _secret: Optional[str] = None
 
-    def _argument_spec(self) -> Dict[str, Any]:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._VALID_ARGS = frozenset(cls.ARGUMENT_SPEC)
 
     def _run_task(self, params: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
         raise NotImplementedError
 
     def _run(self, result: Dict[str, Any], task_vars: Dict[str, Any]) -> Dict[str, Any]:
-        params = validate_args(self, self._argument_spec(), self._task.args)
+        # A copy: the validator writes into the spec it is given.
+        params = validate_args(self, copy.deepcopy(self.ARGUMENT_SPEC), self._task.args)
         self._secret = params.get("password")
         try:
             result.update(self._run_task(params, task_vars))
