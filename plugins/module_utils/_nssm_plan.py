@@ -32,7 +32,6 @@ from ._nssm_render import (
     NssmParameters,
     PARAMETER_ORDER,
     SCM_ONLY,
-    START_VALUES,
     effective_parameters,
     format_value,
     installed_parameters,
@@ -48,6 +47,7 @@ from ._win_registry import ObserveError, service_key, service_registry_argv
 # service_info still imports it from here; it is defined once, in _win_registry.
 from ._win_registry import parse_service_registry  # noqa: F401  pylint: disable=unused-import
 from ._win_service_state import is_up, needs_stop
+from ._win_start_mode import WIN_START_MODES
 from ._win_text import to_lines
 
 
@@ -130,7 +130,8 @@ def observed_parameters(config: ServiceRegistryConfig) -> NssmParameters:
     values["DisplayName"] = config.display_name
     values["Description"] = config.description
     mode = config.start_mode
-    values["Start"] = START_VALUES.get(mode or "", "Start %s" % config.start)
+    known = WIN_START_MODES.get(mode or "")
+    values["Start"] = known.start_type if known is not None else "Start %s" % config.start
     values["ObjectName"] = config.object_name
     values["DependOnService"] = config.depend_on_service
     return effective_parameters(values, config.nssm_app_exit)

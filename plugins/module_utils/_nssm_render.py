@@ -33,17 +33,12 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 from ._spec import ServiceSpec, SpecError
 from ._win_account import normalize_account, same_account
 from ._win_cmdline import join_args, shell_unsafe_char
+from ._win_start_mode import WIN_START_MODES
 
 NssmValue = Union[str, int, List[str]]
 
 DEFAULT_NSSM_PATH = "C:\\Program Files\\svcwright\\nssm.exe"
 
-START_VALUES: Dict[str, str] = {
-    "auto": "SERVICE_AUTO_START",
-    "delayed": "SERVICE_DELAYED_AUTO_START",
-    "manual": "SERVICE_DEMAND_START",
-    "disabled": "SERVICE_DISABLED",
-}
 EXIT_ACTIONS = ("Restart", "Ignore", "Exit", "Suicide")
 # AppStopMethodSkip is a mask of the methods NSSM must NOT use.
 STOP_METHOD_BITS: Dict[str, int] = {"console": 1, "window": 2, "threads": 4, "terminate": 8}
@@ -406,7 +401,7 @@ def render_parameters(spec: ServiceSpec, opts: NssmOptions) -> NssmParameters:
 
     values["DisplayName"] = spec.display_name or name
     values["Description"] = spec.description or ""
-    values["Start"] = START_VALUES[spec.start_mode]
+    values["Start"] = WIN_START_MODES[spec.start_mode].start_type
     values["ObjectName"] = normalize_account(spec.account)
     values["DependOnService"] = list(spec.dependencies)
 
@@ -460,7 +455,7 @@ def installed_parameters(name: str, command: str) -> NssmParameters:
         "AppDirectory": ntpath.dirname(command),
         "AppParameters": "",
         "DisplayName": name,
-        "Start": START_VALUES["auto"],
+        "Start": WIN_START_MODES["auto"].start_type,
         "ObjectName": "LocalSystem",
     }, {"Default": "Restart"})
 

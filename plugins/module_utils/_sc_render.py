@@ -20,6 +20,7 @@ from ._spec import MAX_SECONDS, ServiceSpec, SpecError
 from ._win_account import PASSWORD_OPTIONS, UPDATE_PASSWORD, fingerprint_read_argv, normalize_account
 from ._win_cmdline import CommandLineError, build_image_path, shell_unsafe_char
 from ._win_registry import service_registry_argv
+from ._win_start_mode import WIN_START_MODES
 
 SC = "sc.exe"
 REG = "reg.exe"
@@ -27,12 +28,6 @@ REG = "reg.exe"
 # description or dependency list, and it then fails with error 122 instead of printing.
 QUERY_BUFSIZE = "8192"
 
-START_TYPE_WORDS: Dict[str, str] = {
-    "auto": "auto",
-    "delayed": "delayed-auto",
-    "manual": "demand",
-    "disabled": "disabled",
-}
 # The failure_actions option's words -> sc.exe's words (FailureAction.action).
 FAILURE_ACTION_WORDS: Dict[str, str] = {
     "restart": "restart",
@@ -287,7 +282,7 @@ def create_argv(cfg: ScConfig, password: Optional[str] = None) -> List[str]:
     """``sc create`` with every property CreateService takes. binPath= is always quoted."""
     _check_text(cfg.name, "password", password, secret=True)
     argv = [SC, "create", cfg.name, "binPath=", cfg.image_path, "type=", "own",
-            "start=", START_TYPE_WORDS[cfg.start_mode], "DisplayName=", cfg.display_name,
+            "start=", WIN_START_MODES[cfg.start_mode].sc_word, "DisplayName=", cfg.display_name,
             "obj=", cfg.account]
     if password is not None:
         argv += ["password=", password]
@@ -314,7 +309,7 @@ def config_argv(cfg: ScConfig, options: Sequence[str], password: Optional[str] =
         wanted.add("obj=")
     values = {
         "binPath=": cfg.image_path,
-        "start=": START_TYPE_WORDS[cfg.start_mode],
+        "start=": WIN_START_MODES[cfg.start_mode].sc_word,
         "depend=": depend_value(cfg.dependencies),
         "obj=": cfg.account,
         "DisplayName=": cfg.display_name,
