@@ -429,6 +429,14 @@ _QC_FIELDS = ("TYPE", "START_TYPE", "ERROR_CONTROL", "BINARY_PATH_NAME", "LOAD_O
               "TAG", "DISPLAY_NAME", "DEPENDENCIES", "SERVICE_START_NAME")
 
 
+def _record(output: Text, known: Tuple[str, ...], what: str) -> Tuple[List[str], List[Optional[_Line]], int]:
+    """The lines of ``what``'s output, each read as a field of ``known`` (or None), and
+    the index of its SERVICE_NAME line."""
+    lines = to_lines(output)
+    fields = [_field(i, line, known + ("SERVICE_NAME",)) for i, line in enumerate(lines)]
+    return lines, fields, _record_start(lines, fields, what)
+
+
 def _record_start(lines: List[str], fields: List[Optional[_Line]], what: str) -> int:
     """Index of the SERVICE_NAME line (English or translated: the first field line that
     is not an ``[SC]`` line)."""
@@ -449,10 +457,7 @@ def _record_start(lines: List[str], fields: List[Optional[_Line]], what: str) ->
 def parse_sc_qc(output: Text) -> ScServiceConfig:
     """The configuration printed by ``sc qc NAME``. Raises :class:`ScFailedError` for a
     ``[SC] ... FAILED`` output, :class:`WinOutputParseError` for anything else unreadable."""
-    lines = to_lines(output)
-    known = _QC_FIELDS + ("SERVICE_NAME",)
-    fields = [_field(i, line, known) for i, line in enumerate(lines)]
-    start = _record_start(lines, fields, "sc qc")
+    lines, fields, start = _record(output, _QC_FIELDS, "sc qc")
     name = fields[start].value.strip()  # type: ignore[union-attr]
     values: Dict[str, str] = {}
     dependencies: List[str] = []
@@ -539,10 +544,7 @@ def _failure_action(text: str) -> FailureAction:
 def parse_sc_qfailure(output: Text) -> ScFailureConfig:
     """The recovery settings printed by ``sc qfailure NAME``. Lines that a copy lost
     (REBOOT_MESSAGE, COMMAND_LINE) are None; no FAILURE_ACTIONS line means no actions."""
-    lines = to_lines(output)
-    known = _QFAILURE_FIELDS + ("SERVICE_NAME",)
-    fields = [_field(i, line, known) for i, line in enumerate(lines)]
-    start = _record_start(lines, fields, "sc qfailure")
+    lines, fields, start = _record(output, _QFAILURE_FIELDS, "sc qfailure")
     name = fields[start].value.strip()  # type: ignore[union-attr]
     values: Dict[str, str] = {}
     actions: List[FailureAction] = []
@@ -598,9 +600,7 @@ def parse_sc_qdescription(output: Text) -> str:
     SUCCESS``, an empty line, ``SERVICE_NAME: name``, then ``DESCRIPTION:`` followed by the
     text; a description with line breaks continues on the following lines.
     """
-    lines = to_lines(output)
-    fields = [_field(i, line, ("SERVICE_NAME", "DESCRIPTION")) for i, line in enumerate(lines)]
-    start = _record_start(lines, fields, "sc qdescription")
+    lines, fields, start = _record(output, ("DESCRIPTION",), "sc qdescription")
     for i in range(start + 1, len(lines)):
         f = fields[i]
         if f is None:
