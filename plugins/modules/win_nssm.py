@@ -12,9 +12,7 @@ description:
   - Makes the platform-neutral service spec true on Windows with NSSM 2.24, the Non-Sucking Service Manager. The
     program runs as NSSM's child, with its arguments, working directory, environment, log files with rotation,
     exit actions, restart delay, throttle and graceful stop.
-  - Runs as an action plugin on the controller, through the task's own connection (C(winrm), C(psrp), or C(ssh)
-    to Windows OpenSSH with the C(cmd) or C(powershell) shell). Nothing but C(nssm.exe), C(sc.exe), C(reg.exe),
-    C(certutil.exe) and C(cmd.exe) is needed on the host.
+  - Nothing but C(nssm.exe), C(sc.exe), C(reg.exe), C(certutil.exe) and C(cmd.exe) is needed on the host.
   - Ships C(nssm.exe) from the controller (O(nssm_binary)) when it is missing at O(nssm_path) or its SHA-256 is
     not the expected one, and never otherwise.
   - One round trip reads everything (nssm.exe's hash, the service's registry key with NSSM's parameters and exit
@@ -37,14 +35,7 @@ author:
 extends_documentation_fragment:
   - svcwright.services.service_spec
   - svcwright.services.attributes
-attributes:
-  action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
-    support: full
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: windows
+  - svcwright.services.windows_service
 requirements:
   - NSSM 2.24 or later (2.24-101 is the build this module is tested with), 64-bit for 64-bit Windows.
 notes:
@@ -64,17 +55,11 @@ notes:
     program, with the service's environment (O(env) included); Windows has no escape for this. The module warns
     when an argument or value holds such a reference.
   - O(start_mode=delayed) sets C(SERVICE_DELAYED_AUTO_START).
-  - Without O(account) the service runs as V(LocalSystem). For least privilege use V(NT AUTHORITY\\LocalService),
-    a virtual account V(NT SERVICE\\<name>) or a gMSA V(DOMAIN\\name$). NSSM grants a user account the right to
-    log on as a service when it sets it.
-  - Windows never reveals a service's password. To tell whether it changed, the module keeps a salted PBKDF2
-    fingerprint of the password it last set (never the password) in C(HKLM\\SOFTWARE\\svcwright\\services\\<name>),
-    value C(PasswordFingerprint), and removes it with the service.
+  - NSSM grants a user account the right to log on as a service when it sets it.
   - NSSM takes a password only on its command line (C(nssm set NAME ObjectName ACCOUNT PASSWORD)). The module never
     logs, returns or shows it, but with C(-vvv) a connection plugin may print the command lines it runs.
   - NSSM settings the module does not name (C(AppPriority), C(AppAffinity), C(AppEnvironment), C(AppNoConsole),
     C(AppStdin), ...) are left as they are.
-  - Paths and account names compare case-insensitively, as Windows treats them.
   - To check C(nssm.exe) the module asks the host for its SHA-256 with C(certutil -hashfile). Where certutil gives
     no hash (Wine's certutil is a stub that prints nothing), the module fetches the file and hashes it on the
     controller instead, so it never assumes a match it has not computed.
@@ -82,7 +67,6 @@ notes:
     service runs) and removes the password fingerprint. It never installs C(nssm.exe).
 seealso:
   - module: svcwright.services.win_service
-  - module: svcwright.services.systemd_unit
   - name: NSSM usage
     description: NSSM's documentation of its parameters.
     link: https://nssm.cc/usage
@@ -118,21 +102,6 @@ options:
       - A service that runs another C(nssm.exe) is switched to this one.
     type: str
     default: C:\Program Files\svcwright\nssm.exe
-  password:
-    description:
-      - Password of O(account) when it is a user account (V(.\\user), V(DOMAIN\\user) or V(user@domain)). Never
-        logged, returned, or shown in a diff or an error.
-      - Refused for built-in, virtual and gMSA accounts, which have none.
-    type: str
-  update_password:
-    description:
-      - When to set O(password) on an existing service whose account does not change.
-      - V(on_change) sets it when it differs from the one this module last set (from the fingerprint; once when
-        there is no fingerprint yet). V(always) sets it on every run (always changed). V(on_create) only when the
-        service is created or its account changes.
-    type: str
-    choices: [on_change, always, on_create]
-    default: on_change
   log_rotation:
     description:
       - Rotation of the log files (NSSM's C(AppRotate*)). Only with O(logs.stdout).

@@ -10,15 +10,12 @@ short_description: Make a Windows service exactly what a service spec says, thro
 version_added: 0.1.0
 description:
   - Registers, changes, starts, stops, restarts or removes a native Windows service with C(sc.exe), from the
-    platform-neutral service spec. Nothing but C(sc.exe) and C(reg.exe) is needed on the host (no PowerShell
-    modules, no Python).
-  - Runs as an action plugin on the controller, through the task's own connection (C(winrm), C(psrp), or C(ssh)
-    to Windows OpenSSH with the C(cmd) or C(powershell) shell). One round trip reads the service, one writes
-    every change and reads it back, then starts or stops it, polling C(sc query) through C(START_PENDING) and
-    C(STOP_PENDING) until the deadline.
+    platform-neutral service spec. Nothing but C(sc.exe) and C(reg.exe) is needed on the host.
+  - One round trip reads the service, one writes every change and reads it back, then starts or stops it, polling
+    C(sc query) through C(START_PENDING) and C(STOP_PENDING) until the deadline.
   - The program path is always quoted in the service's command line (C(binPath=)), and O(args) are quoted
     item by item; an existing service whose program path is unquoted and contains spaces gets a warning and
-    is rewritten quoted. Paths compare case-insensitively.
+    is rewritten quoted.
   - Only what differs is written (C(sc config) with only the options that changed), so a host that matches
     the spec sees no change. A running service is restarted when its command line, account or password
     changed, because the SCM applies those only at the next start.
@@ -29,14 +26,7 @@ author:
 extends_documentation_fragment:
   - svcwright.services.service_spec
   - svcwright.services.attributes
-attributes:
-  action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
-    support: full
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: windows
+  - svcwright.services.windows_service
 notes:
   - O(env), O(working_dir) and O(logs) with V(file) cannot be set for a native service (the SCM starts a service
     in C(C:\Windows\System32) with the system environment, and its output goes nowhere); the task fails and says
@@ -50,12 +40,7 @@ notes:
     sets no actions. Windows counts as a failure a crash (the process ends without reporting that it stopped) and,
     with O(failure_actions_on_non_crash_failures), a stop with a non-zero exit code; it never restarts a service
     that stopped cleanly, so V(always) and V(on-failure) act the same.
-  - Without O(account) the service runs as V(LocalSystem), the SCM's default. For least privilege use
-    V(NT AUTHORITY\\LocalService), a virtual account V(NT SERVICE\\<name>) or a gMSA V(DOMAIN\\name$).
   - O(display_name) defaults to O(name) and O(description) to none; both are set as given.
-  - Windows never reveals a service's password. To tell whether it changed, the module keeps a salted PBKDF2
-    fingerprint of the password it last set (never the password) in
-    C(HKLM\\SOFTWARE\\svcwright\\services\\<name>), value C(PasswordFingerprint), and removes it with the service.
   - O(dependencies) are service names, or group names with a V(+) prefix; their order does not matter.
   - When the host's C(sc.exe) cannot report recovery settings (no C(sc qfailure), and no C(FailureActions) in the
     registry), they are left alone with a warning, since a change could not be verified. When it has no
@@ -67,26 +52,10 @@ notes:
     against output recorded from real Windows.
 seealso:
   - module: svcwright.services.win_nssm
-  - module: svcwright.services.systemd_unit
 options:
   command:
     description:
       - Absolute path of the program, e.g. V(C:\\Program Files\\hello\\hello.exe). Never quote it yourself.
-  password:
-    description:
-      - Password of O(account) when it is a user account (V(.\\user) or V(DOMAIN\\user)). Never logged, returned,
-        or shown in a diff or an error.
-      - Refused for built-in, virtual and gMSA accounts, which have none.
-    type: str
-  update_password:
-    description:
-      - When to write O(password) for an existing service whose account does not change.
-      - V(on_change) writes it when it differs from the one this module last set (from the fingerprint; once
-        when there is no fingerprint yet). V(always) writes it on every run (always changed). V(on_create)
-        only when the service is created.
-    type: str
-    choices: [on_change, always, on_create]
-    default: on_change
   failure_actions:
     description:
       - Recovery actions for the 1st, 2nd, ... failure, instead of those derived from O(restart). Windows repeats
