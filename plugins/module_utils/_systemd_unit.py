@@ -444,7 +444,7 @@ class UnitHost:
         os.unlink(self.socket_path)
 
     def _socket_job(self, change: Change, group: Optional[str]) -> None:
-        verb = str(change.action).split("_")[0]
+        verb = str(change.action).split("_", 1)[0]
         self.run(self.timed(self.spec.wait_timeout, ["systemctl", verb, self.socket_unit]),
                  "cannot %s the socket unit %s" % (verb, self.socket_unit))
 

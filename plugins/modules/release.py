@@ -367,7 +367,6 @@ def argument_spec() -> Dict[str, dict]:
     # Set by the action plugin from verify: the systemd_unit arguments of the release's service
     # and the verify arguments, checked when the release has nothing to do.
     spec.update(_serving=dict(type="dict"))
-    spec.pop("verify")
     return spec
 
 
