@@ -71,6 +71,12 @@ from ansible_collections.svcwright.services.plugins.plugin_utils._platform impor
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._service_args import argument_spec as service_argument_spec
 from ansible_collections.svcwright.services.plugins.plugin_utils._service_args import systemd_args
+from ansible_collections.svcwright.services.plugins.module_utils._verify import (
+    OPTION_RULES as VERIFY_RULES,
+    VerifyError,
+    options_from_params as verify_options,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._verify import argument_spec as verify_argument_spec
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     ServiceOpError,
@@ -157,6 +163,8 @@ class ActionModule(RefusingAction):
                         "sha256: the task declares %s, but src %s has sha256 %s. Give the checksum of this file, or "
                         "the file of this checksum. Nothing was sent to the host." % (declared, local, sha256))
             definition = storable(params["definition"]) if params["definition"] is not None else None
+            if params["verify"] is not None:
+                params["verify"] = self._checked_verify(params["verify"])
             self._request = Request(params["state"], version, self._dest_name, sha256, keep, service, definition)
             result.update(self._run_windows() if windows else self._run_linux())
             if windows and params["verify"] is not None:
@@ -220,6 +228,24 @@ class ActionModule(RefusingAction):
         if res.get("failed"):
             raise _ModuleFailed(res)
         return res
+
+    def _checked_verify(self, value: Any) -> Dict[str, Any]:
+        """The verify settings, checked as the verify task checks them: a bad value is refused
+        here, before anything reaches the host, not taken for a service that is not serving."""
+        if not isinstance(value, dict):
+            raise ReleaseError("verify must be a dictionary of verify options, got %s. Give the options of "
+                               "svcwright.services.verify, for example {name: web, probe: {type: http, url: ...}}."
+                               % type(value).__name__)
+        try:
+            args = plain_options(verify_argument_spec(), value, VERIFY_RULES)
+        except OptionProblem as exc:
+            raise ReleaseError("verify: %s" % exc)
+        checked = validate_args(self, verify_argument_spec(), args)
+        try:
+            verify_options(checked, self._windows)
+        except VerifyError as exc:
+            raise ReleaseError("verify: %s" % exc)
+        return {k: v for k, v in args.items() if v is not None}
 
     def _serving_args(self) -> Dict[str, Any]:
         """With verify and a definition: what the module needs to tell, in its first run,

@@ -36,7 +36,6 @@ class ReadOnly:
     the task."""
 
     check_mode = True
-    _diff = False
 
     def __init__(self, module: Any) -> None:
         self._module = module
@@ -64,37 +63,25 @@ def _validated(spec: Dict[str, Any], args: Dict[str, Any], what: str) -> Dict[st
 
 def serving(module: Any, unit_args: Dict[str, Any], verify_args: Dict[str, Any]) -> Dict[str, Any]:
     """``passed``, the ``reason`` when not, and the verification's result when it ran."""
-    verification: Optional[Dict[str, Any]] = None
+    verifier: Optional[LinuxVerifier] = None
     try:
-        params = _validated(unit_argument_spec(), unit_args, "service")
-        try:
-            plan = plan_unit(ReadOnly(module), params)
-        except SpecError as exc:
-            raise NotServing(str(exc))
+        plan = plan_unit(ReadOnly(module), _validated(unit_argument_spec(), unit_args, "service"))
         if plan.spec.state != "started":
             raise NotServing("the definition's state is %s" % plan.spec.state)
         if plan.changes:
             raise NotServing("the service would change: " + ", ".join(c.describe() for c in plan.changes))
-        vparams = _validated(verify_argument_spec(), verify_args, "verify")
-        try:
-            opts = options_from_params(vparams)
-            unit = unit_name(opts.name)
-        except (VerifyError, SpecError) as exc:
-            raise NotServing(str(exc))
+        opts = options_from_params(_validated(verify_argument_spec(), verify_args, "verify"))
         if opts.probe.enabled and opts.probe.where == "controller":
             raise NotServing("its probe runs from the controller")
 
         def on_error(what: str) -> None:
             raise NotServing(what)
 
-        verifier = LinuxVerifier(module, opts, unit, on_error)
-        passed = verifier.at_once()
-        verification = verifier.result()
-        if not passed:
-            decision = verifier.verification.decision
-            raise NotServing(decision.reason or "it has more to prove than one look shows (stable_for, or a probe "
-                                                "that did not pass at once)")
+        verifier = LinuxVerifier(module, opts, unit_name(opts.name), on_error)
+        if not verifier.at_once():
+            raise NotServing(verifier.verification.decision.reason or "it has more to prove than one look shows "
+                             "(stable_for, or a probe that did not pass at once)")
         verifier.record(True, "")
-    except NotServing as exc:
-        return dict(passed=False, reason=str(exc), verification=verification)
-    return dict(passed=True, reason="", verification=verification)
+    except (NotServing, SpecError, VerifyError) as exc:
+        return dict(passed=False, reason=str(exc), verification=verifier.result() if verifier else None)
+    return dict(passed=True, reason="", verification=verifier.result())

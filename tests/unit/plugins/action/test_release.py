@@ -104,6 +104,11 @@ BAD_INPUT = [
     (dict(sha256="0" * 64), "sha256: the task declares " + "0" * 64, "Nothing was sent to the host"),
     (dict(src="/does/not/exist/hello"), "src: /does/not/exist/hello is not on the controller",
      "Give the path of the built artifact"),
+    (dict(verify=dict(name="web\nExecStartPre=/bin/sh")), "verify: name: contains U+000A (LINE FEED)", "Remove it"),
+    (dict(verify=dict(name="web", stable_for="soon")), "verify: stable_for: must be a number of seconds, got 'soon'",
+     "Give seconds"),
+    (dict(verify=dict(name="web", deadline=5, stable_for=10)), "verify: stable_for: must be less than deadline (5)",
+     "raise deadline"),
 ]
 
 
