@@ -14,6 +14,7 @@ suites=("$@")
 ((${#suites[@]})) || suites=(unit go static sanity lint controller linux windows mixed hostile molecule artifact ansible-test ci-dry-run third_party service_info ee)
 passed=0
 failed=0
+logs=$(mktemp -d "${TMPDIR:-/tmp}/svcwright-suites.XXXXXX")
 failed_names=()
 started=$(date +%s)
 
@@ -23,13 +24,27 @@ run_suite() {
   local t0
   t0=$(date +%s)
   echo "=== suite $name"
-  if "$@"; then
+  # Each suite's output is also kept, so that the end of the run can say what failed.
+  # (tee through a process substitution: a daemon a suite leaves running may hold the output open.)
+  if "$@" > >(tee "$logs/$name.log") 2>&1; then
     passed=$((passed + 1))
     echo "=== suite $name passed in $(($(date +%s) - t0)) s"
   else
     failed=$((failed + 1))
     failed_names+=("$name")
     echo "=== suite $name FAILED in $(($(date +%s) - t0)) s"
+  fi
+}
+
+# What a failed suite printed where it failed: Ansible's failures with the lines around them
+# (or the suite's last lines), repeated at the end, where a reader of a long log looks first.
+report_failure() {
+  local name=$1 log="$logs/$1.log"
+  echo "=== what suite $name printed where it failed ($log)"
+  if grep -qE '^(fatal|failed):|FAILED!|^ERROR|Traceback|[0-9]+ failed' "$log"; then
+    grep -nE -B12 -A25 '^(fatal|failed):|FAILED!|^ERROR|Traceback|[0-9]+ failed' "$log" | tail -n 150
+  else
+    tail -n 60 "$log"
   fi
 }
 
@@ -79,6 +94,7 @@ for suite in "${suites[@]}"; do
   esac
 done
 
+for name in "${failed_names[@]}"; do report_failure "$name"; done
 echo "test suites took $(($(date +%s) - started)) s${failed_names:+; failed: ${failed_names[*]}}"
 echo "suites: $passed passed, $failed failed"
 ((failed == 0))
