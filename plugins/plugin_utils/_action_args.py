@@ -4,6 +4,7 @@
 """Validate an action plugin's task arguments the way AnsibleModule validates a module's."""
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 from typing import Any, Dict, Optional
@@ -56,7 +57,9 @@ def validate_args(action: Any, argument_spec: Dict[str, Any], task_args: Dict[st
     # its own tagged subclasses of int, str ..., whose type names would show in messages.
     plain = plain_args(action, argument_spec, task_args)
     prefix = _prefix(action, task_args)
-    result = ArgumentSpecValidator(argument_spec, **validator_kwargs).validate(plain)
+    # The validator writes into the spec it is given (aliases, defaults of suboptions): it gets a copy,
+    # so that a shared spec (RELEASE_OPTIONS, ...) stays as declared.
+    result = ArgumentSpecValidator(copy.deepcopy(argument_spec), **validator_kwargs).validate(plain)
     if result.error_messages:
         raise AnsibleActionFail(prefix + "; ".join(result.error_messages)
                                 + ". Give each option as its documentation says (ansible-doc %s)." % action._task.action)
