@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/env.sh
 source "$top/scripts/env.sh"
 
-apt_packages=(debootstrap systemd-container zstd iproute2 openssh-client rsync make)
+apt_packages=(debootstrap systemd-container zstd iproute2 openssh-client rsync make curl)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

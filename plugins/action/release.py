@@ -43,6 +43,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     ReleaseError,
     Request,
     Summary,
+    builtin,
     certutil,
     check_base,
     check_dest_name,
@@ -63,6 +64,17 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     windows_readback_argvs,
     windows_restore_argvs,
     windows_unmake_argvs,
+)
+from ansible_collections.svcwright.services.plugins.module_utils._artifact_url import (
+    URL_OPTIONS,
+    Fetch,
+    UrlProblem,
+    check_fetch,
+    check_windows_base,
+    curl_probe_argv,
+    has_curl,
+    name_from_url,
+    windows_fetch,
 )
 from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
 from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem
@@ -136,18 +148,31 @@ class ActionModule(RefusingAction):
         except OptionProblem as exc:
             raise AnsibleActionFail(self._label(raw.get("base"), raw.get("version")) + str(exc))
         params = validate_args(self, RELEASE_OPTIONS, args,
-                               required_if=REQUIRED_IF + [["state", "present", ["src"]], ["state", "active", ["src"]]])
+                               required_if=REQUIRED_IF + [["state", "present", ["src", "url"], True],
+                                                          ["state", "active", ["src", "url"], True]],
+                               mutually_exclusive=[["src", "url"]],
+                               required_by=dict(url=["sha256"], headers=["url"], url_username=["url"],
+                                                url_password=["url_username"]))
         self._params = params
         label = self._label(params["base"], params["version"])
         try:
             self._base = check_base(params["base"], windows)
             version = check_version(params["version"]) if params["version"] is not None else None
             src = params["src"]
+            self._fetch: Optional[Fetch] = None
+            if params["url"] is not None:
+                self._fetch = check_fetch(params)
+                if windows:
+                    check_windows_base(self._base)
             if params["dest_name"] is not None:
                 self._dest_name: Optional[str] = check_dest_name(params["dest_name"], windows)
             elif src:
                 self._dest_name = check_dest_name(os.path.basename(src), windows,
                                                   "dest_name (the file name of src, as none is given)")
+            elif self._fetch is not None:
+                self._dest_name = check_dest_name(name_from_url(self._fetch.url), windows,
+                                                  "dest_name (the file name the URL's path ends with, as none is "
+                                                  "given)")
             else:
                 self._dest_name = None
             keep = check_keep(params["keep"])
@@ -155,7 +180,10 @@ class ActionModule(RefusingAction):
             declared = check_sha256(params["sha256"]) if params["sha256"] is not None else None
             self._local: Optional[str] = None
             sha256 = None
-            if params["state"] in ("present", "active"):
+            if params["state"] in ("present", "active") and self._fetch is not None:
+                # What the host downloads is checked against the declared checksum there.
+                sha256 = declared
+            elif params["state"] in ("present", "active"):
                 local = self._local_src()
                 sha256 = sha256_of(local)
                 if declared is not None and declared != sha256:
@@ -170,7 +198,7 @@ class ActionModule(RefusingAction):
             if windows and params["verify"] is not None:
                 result["serving"] = dict(passed=False, reason="not checked on Windows hosts: the service and verify "
                                                               "tasks check it", verification=None)
-        except ReleaseError as exc:
+        except (ReleaseError, UrlProblem) as exc:
             raise AnsibleActionFail(label + str(exc))
         if sha256 is not None:
             result["sha256"] = sha256
@@ -223,6 +251,8 @@ class ActionModule(RefusingAction):
                                     state=req.state, keep=req.keep, _host=self._svcw_host)
         if req.definition is not None:
             args["definition"] = req.definition
+        if self._fetch is not None:
+            args.update({k: self._params[k] for k in URL_OPTIONS if self._params[k] is not None})
         args.update(extra)
         res = self._execute_module(module_name=MODULE, module_args=args, task_vars=self._task_vars)
         if res.get("failed"):
@@ -341,7 +371,16 @@ class ActionModule(RefusingAction):
         if req.version is not None:
             def_reads.append((req.version, definition_read_argv(win_path(base, "releases", req.version))))
         argvs += [argv for _v, argv in def_reads]
+        # Whether the host has curl.exe to fetch with, asked in the same round trip.
+        probe = self._fetch is not None and req.state in ("present", "active")
+        self._curl = False
+        if probe:
+            argvs.append(curl_probe_argv())
         results = runner.run(argvs)
+        if probe:
+            last = results.pop()
+            argvs.pop()
+            self._curl = has_curl(last.rc, last.output)
         self._def_reads = def_reads
         count = len(argvs) - len(def_reads) - len(prereqs) - (2 if req.service else 0)
         prereq_results = results[count + (2 if req.service else 0):len(argvs) - len(def_reads)]
@@ -496,18 +535,24 @@ class ActionModule(RefusingAction):
             runner.run(windows_unmake_argvs(base, incoming, created))
             raise self._fail_windows("cannot create the upload directory %s. Nothing was shipped or activated."
                                      % directory, res[-1:])
-        try:
-            runner.put_file(self._local_src(), remote)
-            got = parse_certutil(runner.run_one(certutil(remote)).output) or self._hash_by_fetching(runner, remote)
-        except (AnsibleError, ReleaseError) as exc:
-            self._unmake_windows(runner, incoming, created)
-            raise ReleaseError("the upload of %s to %s failed: %s. Nothing was shipped or activated, and the upload "
-                               "was deleted." % (self._local_src(), remote, _first_line(exc)))
+        if self._fetch is not None:
+            got = self._fetch_windows(runner, directory, remote, incoming, created)
+        else:
+            try:
+                runner.put_file(self._local_src(), remote)
+                got = parse_certutil(runner.run_one(certutil(remote)).output) or self._hash_by_fetching(runner, remote)
+            except (AnsibleError, ReleaseError) as exc:
+                self._unmake_windows(runner, incoming, created)
+                raise ReleaseError("the upload of %s to %s failed: %s. Nothing was shipped or activated, and the "
+                                   "upload was deleted." % (self._local_src(), remote, _first_line(exc)))
         if got != req.sha256:
             self._unmake_windows(runner, incoming, created)
-            raise ReleaseError("the uploaded %s has sha256 %s, but %s was expected: the upload was corrupted on the "
-                               "way. Nothing was shipped or activated, and the upload was deleted. Run the task "
-                               "again." % (remote, got, req.sha256))
+            came = ("downloaded %s has sha256 %s, but %s was expected: the download was incomplete, or the URL serves "
+                    "another file" if self._fetch is not None else
+                    "uploaded %s has sha256 %s, but %s was expected: the upload was corrupted on the way")
+            raise ReleaseError(("the " + came + ". Nothing was shipped or activated, and the %s was deleted. Run the "
+                                "task again.") % (remote, got, req.sha256,
+                                                  "download" if self._fetch is not None else "upload"))
         if req.definition is not None:
             try:
                 self._put_definition(runner, directory)
@@ -516,6 +561,42 @@ class ActionModule(RefusingAction):
                 raise ReleaseError("the upload of the service definition to %s failed: %s. Nothing was shipped or "
                                    "activated, and the upload was deleted." % (directory, _first_line(exc)))
         return created
+
+    def _fetch_windows(self, runner: WinRunner, directory: str, remote: str, incoming: str,
+                       created: List[str]) -> Optional[str]:
+        """The host downloads the artifact into the upload directory: the request file goes there
+        (secrets stay off the command line), then one batch runs the download, deletes the
+        request file and hashes what came. The SHA-256 of the download, or None."""
+        fetch = self._fetch
+        assert fetch is not None
+        request, text, argv = windows_fetch(fetch, directory, self._dest_name or "", self._curl)
+        tool = "curl.exe" if self._curl else "PowerShell (the host has no curl.exe)"
+        fd, local = tempfile.mkstemp(prefix="svcwright-fetch-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            runner.put_file(local, request)
+            fetched, deleted, hashed = runner.run([argv, builtin("del", "/f", "/q", request), certutil(remote)])
+        except AnsibleError as exc:
+            self._unmake_windows(runner, incoming, created)
+            raise ReleaseError("the download of %s from %s with %s could not be run: %s. Nothing was shipped or "
+                               "activated, and the upload directory was deleted." % (
+                                   self._dest_name, fetch.shown, tool, _first_line(exc)))
+        finally:
+            os.unlink(local)
+        if fetched.rc != 0 or deleted.rc != 0:
+            self._unmake_windows(runner, incoming, created)
+            what = (fetched.output.strip()[-500:] or "no output") if fetched.rc != 0 else (
+                "the request file %s could not be deleted: %s" % (request, deleted.output.strip() or "no output"))
+            raise ReleaseError("the download of %s from %s with %s failed (rc %s): %s\nNothing was shipped or "
+                               "activated, and what was downloaded was deleted. Check the URL and that this host can "
+                               "reach it, then run the task again." % (
+                                   self._dest_name, fetch.shown, tool, fetched.rc, what))
+        try:
+            return parse_certutil(hashed.output) or self._hash_by_fetching(runner, remote)
+        except ReleaseError:
+            self._unmake_windows(runner, incoming, created)
+            raise
 
     def _unmake_windows(self, runner: WinRunner, incoming: str, created: List[str]) -> None:
         try:

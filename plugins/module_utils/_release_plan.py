@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from ._artifact_url import URL_OPTIONS
 from ._systemd_plan import Change
 from ._release_definition import DEFINITION_FILE, differences
 from ._values import ValueProblem, check_line, path_component, scalar_text, whole_number
@@ -67,6 +68,7 @@ RELEASE_OPTIONS: Dict[str, Dict[str, object]] = dict(
     service=dict(type="str"),
     definition=dict(type="dict"),
     verify=dict(type="dict"),
+    **URL_OPTIONS,
 )
 REQUIRED_IF = [
     ["state", "present", ["version"]],

@@ -25,8 +25,8 @@ description:
     M(svcwright.services.win_service) or M(svcwright.services.win_nssm); RV(activated) says it is needed.
   - The platform is the connection's shell (a Windows shell means a Windows host); no facts are gathered.
   - Runs as an action plugin on the controller. Linux hosts take one module run, or two when the artifact is
-    shipped (with the upload between them); Windows hosts take one round trip when nothing changes (see the
-    notes for the rest).
+    shipped from the controller (with the upload between them), one when the host downloads it (O(url));
+    Windows hosts take one round trip when nothing changes (see the notes for the rest).
 author:
   - svcwright maintainers (@svcwright)
 attributes:
@@ -78,8 +78,8 @@ options:
     description:
       - The artifact on the controller, a file. Looked up like M(ansible.builtin.copy)'s C(src) (the role's or
         playbook's C(files/) directory for a relative path).
-      - Required with O(state=present) and O(state=active). It must exist on the controller; its checksum is
-        computed there before anything is sent to the host.
+      - Required with O(state=present) and O(state=active), unless O(url) is given. It must exist on the
+        controller; its checksum is computed there before anything is sent to the host.
     type: path
   sha256:
     description:
@@ -87,11 +87,53 @@ options:
         anything is sent (a mismatch fails the task and changes nothing), and the upload is checked against it
         on the host (a corrupted upload fails the task and is removed, with the directories made for it). When
         not given, it is computed from O(src) on the controller.
+      - Required with O(url): the host checks what it downloaded against it, and a download with another
+        checksum never becomes a release.
     type: str
+  url:
+    description:
+      - The artifact at an C(http) or C(https) URL, downloaded by the host itself instead of being sent from the
+        controller (for large fleets, or WinRM, where pushing a large file is slow). Needs O(sha256). Not with
+        O(src).
+      - Nothing is downloaded when the host already has the release. The download goes to the upload directory
+        first; a download that fails, is cut short or has another checksum is deleted there, with the directories
+        made for it, and the host is as it was.
+      - Printable ASCII (percent-encode the rest), at most 2048 characters, without credentials in it (give
+        O(url_username) and O(url_password), or a header). Messages show it without its query string.
+      - Linux hosts download with the module's own Python. Windows hosts download with C(curl.exe) (shipped with
+        Windows 10 1803, Server 2019 and later), or with PowerShell's C(Invoke-WebRequest) where there is none.
+        On Windows the request (URL, headers, credentials) goes in a file in the upload directory, deleted right
+        after the download, never on a command line, and O(base) must be an ASCII path.
+    type: str
+  headers:
+    description:
+      - Headers to send with the download, for example V({Authorization: "Bearer ..."}). Names as HTTP spells
+        them; values one line of printable ASCII. Their values are secret (never logged nor shown).
+    type: dict
+  url_username:
+    description:
+      - The user name for HTTP basic authentication of the download (sent with the first request). No C(:).
+    type: str
+  url_password:
+    description:
+      - The password for O(url_username). Never logged nor shown.
+    type: str
+  validate_certs:
+    description:
+      - Whether an C(https) download checks the server's certificate. Set to V(false) only for a server you
+        trust with a self-signed certificate.
+    type: bool
+    default: true
+  url_timeout:
+    description:
+      - How long the download may take in all, in seconds (1 to 86400).
+    type: int
+    default: 300
   dest_name:
     description:
       - The artifact's file name inside the release, one path component of letters, digits, C(.), C(_), C(+), C(~)
-        and C(-), e.g. V(hello) or V(hello.exe). Defaults to the file name of O(src).
+        and C(-), e.g. V(hello) or V(hello.exe). Defaults to the file name of O(src), or the last part of the path
+        of O(url).
     type: str
   state:
     description:
@@ -168,6 +210,8 @@ notes:
   - Round trips on Windows, where every step is a batch of commands sent at once. Nothing to change, one.
     Shipping adds three (create the upload directory, upload, checksum), activation one more (move and read
     back), stopping the service two or more (C(sc stop), then C(sc query) until stopped).
+  - With O(url) on Windows, shipping takes three round trips (create the upload directory, write the request
+    file, then download, delete the request file and hash in one batch), however large the artifact.
   - The checksum on a Windows host comes from C(certutil -hashfile). Where C(certutil) cannot hash (the Wine 8
     stand-in's prints nothing), the file is fetched back and hashed on the controller, which costs a transfer
     of the file.
@@ -211,6 +255,16 @@ EXAMPLES = r"""
     sha256: "{{ hello_sha256 }}"
     dest_name: hello.exe
     service: hello
+    state: active
+
+- name: Each host downloads the release itself (no push from the controller)
+  svcwright.services.release:
+    base: /opt/node_exporter
+    version: "1.8.2"
+    url: https://artifacts.example.com/node_exporter/1.8.2/node_exporter
+    sha256: "{{ node_exporter_sha256 }}"
+    headers:
+      Authorization: "Bearer {{ artifacts_token }}"
     state: active
 
 - name: Roll back to the previous release
@@ -263,7 +317,7 @@ activated:
   type: bool
   sample: true
 transferred:
-  description: Whether the artifact was (in check mode, would be) uploaded.
+  description: Whether the artifact was (in check mode, would be) uploaded, or with O(url) downloaded by the host.
   returned: always
   type: bool
   sample: true
@@ -323,6 +377,9 @@ import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import open_url
+
+from ansible_collections.svcwright.services.plugins.module_utils._artifact_url import Fetch, UrlProblem, check_fetch
 
 from ansible_collections.svcwright.services.plugins.module_utils._linux_prerequisites import missing_prerequisites
 from ansible_collections.svcwright.services.plugins.module_utils._serving import serving
@@ -501,8 +558,33 @@ class ReleaseHost:
             except OSError:
                 pass
 
+    def fetch(self, fetch: Fetch, incoming: str, dest_name: str, created: Sequence[str]) -> None:
+        """Download the artifact into the upload directory (its checksum is checked by ship)."""
+        path = os.path.join(self.releases_dir, incoming, dest_name)
+        try:
+            response = open_url(fetch.url, headers=dict(fetch.headers), validate_certs=fetch.validate_certs,
+                                url_username=fetch.username, url_password=fetch.password,
+                                force_basic_auth=fetch.username is not None, timeout=fetch.timeout,
+                                follow_redirects="safe", http_agent="svcwright.services.release")
+            length = response.headers.get("Content-Length")
+            got = 0
+            with response, open(path, "wb") as f:
+                while True:
+                    chunk = response.read(1 << 20)
+                    if not chunk:
+                        break
+                    f.write(chunk)
+                    got += len(chunk)
+            if length is not None and length.isdigit() and got != int(length):
+                raise _CutShort("the connection ended after %d of the %s bytes the server announced" % (got, length))
+        except Exception as exc:  # urllib, ssl, socket and file errors alike: the download did not happen
+            self.abandon(incoming, created)
+            self.fail("the download of %s from %s failed: %s. Nothing was shipped or activated, and what was "
+                      "downloaded was deleted. Check the URL and that this host can reach it, then run the task again."
+                      % (dest_name, fetch.shown, _download_error(exc)), url=fetch.shown)
+
     def ship(self, version: str, dest_name: str, sha256: str, incoming: str, upload_src: Optional[str],
-             created: Sequence[str], definition: Optional[Dict[str, object]]) -> None:
+             created: Sequence[str], definition: Optional[Dict[str, object]], came: str = "upload") -> None:
         directory = os.path.join(self.releases_dir, incoming)
         path = os.path.join(directory, dest_name)
         try:
@@ -511,17 +593,19 @@ class ReleaseHost:
             got = self.module.sha256(path) if os.path.isfile(path) else None
         except OSError as exc:
             self.abandon(incoming, created)
-            self.fail("the upload of %s could not be read (%s). Nothing was shipped or activated, and the upload was "
-                      "deleted. Run the task again." % (dest_name, exc.strerror or exc))
+            self.fail("the %s of %s could not be read (%s). Nothing was shipped or activated, and the %s was "
+                      "deleted. Run the task again." % (came, dest_name, exc.strerror or exc, came))
         if got is None:
             self.abandon(incoming, created)
-            self.fail("the upload of %s did not arrive in %s. Nothing was shipped or activated, and the upload was "
-                      "deleted. Run the task again." % (dest_name, directory))
+            self.fail("the %s of %s did not arrive in %s. Nothing was shipped or activated, and the %s was "
+                      "deleted. Run the task again." % (came, dest_name, directory, came))
         if got != sha256:
             self.abandon(incoming, created)
-            self.fail("the uploaded %s has sha256 %s, but %s was expected: the upload was incomplete or corrupted. "
-                      "Nothing was shipped or activated, and the upload was deleted. Run the task again."
-                      % (dest_name, got, sha256), expected_sha256=sha256, uploaded_sha256=got)
+            self.fail("the %sed %s has sha256 %s, but %s was expected: the %s was incomplete or corrupted%s. "
+                      "Nothing was shipped or activated, and the %s was deleted. Run the task again."
+                      % (came, dest_name, got, sha256, came,
+                         ", or the URL serves another file" if came == "download" else "", came),
+                      expected_sha256=sha256, uploaded_sha256=got)
         os.chmod(path, 0o755)
         with open(path, "rb") as f:
             os.fsync(f.fileno())
@@ -562,6 +646,22 @@ class ReleaseHost:
             os.rename(path, trash)
             path = trash
         shutil.rmtree(path)
+
+
+class _CutShort(Exception):
+    """A download that ended before the length its server announced."""
+
+
+def _download_error(exc: BaseException) -> str:
+    """What went wrong with a download, in one line (HTTP status, or the reason)."""
+    if isinstance(exc, _CutShort):
+        return str(exc)
+    code = getattr(exc, "code", None)
+    if isinstance(code, int):
+        return "the server answered HTTP %d %s" % (code, getattr(exc, "reason", "") or "")
+    reason = getattr(exc, "reason", None) or exc
+    text = str(reason).strip().splitlines()
+    return "%s: %s" % (type(exc).__name__, text[0] if text else "no detail")
 
 
 def make_dirs(path: str) -> List[str]:
@@ -618,6 +718,7 @@ def main() -> None:
         sha256 = check_sha256(params["sha256"]) if params["sha256"] else None
         version = check_version(params["version"]) if params["version"] is not None else None
         definition = storable(params["definition"]) if params["definition"] is not None else None
+        fetch = check_fetch(params) if params["url"] else None
         request = Request(params["state"], version, dest_name, sha256, check_keep(params["keep"]), None, definition)
         if request.state in ("present", "active") and (sha256 is None or dest_name is None):
             raise ReleaseError("sha256 and dest_name are needed to ship (the action plugin passes them)")
@@ -628,7 +729,7 @@ def main() -> None:
                                % (params["_incoming"], request.version))
         state = rel.inspect(request.version, dest_name)
         plan = plan_release(state, request, time.time(), ours=incoming)
-    except (ReleaseError, OSError) as exc:
+    except (ReleaseError, UrlProblem, OSError) as exc:
         if rel is not None and incoming is not None:
             rel.abandon(incoming, created)
         module.fail_json(msg="%s: %s" % (label, exc))
@@ -667,20 +768,24 @@ def main() -> None:
                                         dict(check.get("verify") or {}))
         module.exit_json(**result)
     if plan.ship is not None and incoming is None:
-        # First of two runs: the action uploads into this directory, then runs the module again.
         try:
             name, made = rel.make_incoming(plan.ship)
         except OSError as exc:
             rel.fail("cannot create the upload directory in %s: %s. Nothing was changed." % (rel.releases_dir, exc))
-        result.update(upload_dir=os.path.join(rel.releases_dir, name), created_dirs=made)
-        module.exit_json(**result)
+        if fetch is None:
+            # First of two runs: the action uploads into this directory, then runs the module again.
+            result.update(upload_dir=os.path.join(rel.releases_dir, name), created_dirs=made)
+            module.exit_json(**result)
+        # The host fetches the artifact itself, in this same run.
+        rel.fetch(fetch, name, dest_name or "", made)
+        incoming, created = name, made
 
     token = secrets.token_hex(4)
     done: List[str] = []
     try:
         if plan.ship is not None:
             rel.ship(plan.ship, dest_name or "", sha256 or "", incoming or "", params["_upload_src"], created,
-                     definition)
+                     definition, "upload" if fetch is None else "download")
             done.append("ship " + plan.ship)
         elif incoming is not None:
             rel.abandon(incoming, created)
