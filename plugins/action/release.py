@@ -43,6 +43,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._release_plan i
     ReleaseError,
     Request,
     Summary,
+    EXISTS_WORD,
     builtin,
     certutil,
     check_base,
@@ -576,7 +577,9 @@ class ActionModule(RefusingAction):
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
             runner.put_file(local, request)
-            fetched, deleted, hashed = runner.run([argv, builtin("del", "/f", "/q", request), certutil(remote)])
+            fetched, deleted, arrived, hashed = runner.run([argv, builtin("del", "/f", "/q", request),
+                                                            builtin("if", "exist", remote, "echo", EXISTS_WORD),
+                                                            certutil(remote)])
         except AnsibleError as exc:
             self._unmake_windows(runner, incoming, created)
             raise ReleaseError("the download of %s from %s with %s could not be run: %s. Nothing was shipped or "
@@ -584,14 +587,18 @@ class ActionModule(RefusingAction):
                                    self._dest_name, fetch.shown, tool, _first_line(exc)))
         finally:
             os.unlink(local)
-        if fetched.rc != 0 or deleted.rc != 0:
+        if fetched.rc != 0 or deleted.rc != 0 or EXISTS_WORD not in arrived.output:
             self._unmake_windows(runner, incoming, created)
-            what = (fetched.output.strip()[-500:] or "no output") if fetched.rc != 0 else (
-                "the request file %s could not be deleted: %s" % (request, deleted.output.strip() or "no output"))
-            raise ReleaseError("the download of %s from %s with %s failed (rc %s): %s\nNothing was shipped or "
+            if fetched.rc != 0:
+                what = "rc %s: %s" % (fetched.rc, fetched.output.strip()[-500:] or "no output")
+            elif deleted.rc != 0:
+                what = "the request file %s could not be deleted: %s" % (request, deleted.output.strip() or "no output")
+            else:
+                what = "it reported success, but no file arrived at %s (output: %s)" % (
+                    remote, fetched.output.strip()[-500:] or "none")
+            raise ReleaseError("the download of %s from %s with %s failed: %s\nNothing was shipped or "
                                "activated, and what was downloaded was deleted. Check the URL and that this host can "
-                               "reach it, then run the task again." % (
-                                   self._dest_name, fetch.shown, tool, fetched.rc, what))
+                               "reach it, then run the task again." % (self._dest_name, fetch.shown, tool, what))
         try:
             return parse_certutil(hashed.output) or self._hash_by_fetching(runner, remote)
         except ReleaseError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -29,6 +30,7 @@ import yaml
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BIN = os.path.join(TOP, "tests", "output", "bin", "third-party")
 WORK = os.path.join(TOP, "tests", "output", "third-party")
+ARTIFACT_SERVER = os.path.join(TOP, "tests", "integration", "targets", "release", "files", "artifact_server.py")
 
 NAME = "nats-server"
 FIRST = "2.15.2"
@@ -356,6 +358,52 @@ class Suite:
         self.record("host unreachable mid rolling deploy", problems, run, note)
 
 
+    def from_url(self) -> None:
+        """Linux: the hosts download the release themselves from an HTTP server on this machine's
+        side of the test network; a re-run downloads nothing; a download with another checksum
+        fails and the release before keeps serving."""
+        hosts = list(self.platform.hosts)
+        controller = ".".join(self.platform.hosts[hosts[0]].split(".")[:3] + ["1"])
+        state = os.path.join(WORK, "artifact-server")
+        subprocess.run(["rm", "-rf", state], check=True)
+        server = subprocess.Popen([sys.executable, ARTIFACT_SERVER, "--dir", os.path.dirname(self.platform.binary("x")),
+                                   "--bind", controller, "--state", state, "--lifetime", "900"])
+        try:
+            port_file = os.path.join(state, "port")
+            deadline = time.monotonic() + 30
+            while not os.path.exists(port_file) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            with open(port_file, encoding="ascii") as f:
+                base = f"http://{controller}:{f.read().strip()}/files"
+            artifact = f"nats-server-{FIRST}"
+            with open(self.platform.binary(artifact), "rb") as f:
+                sha = hashlib.sha256(f.read()).hexdigest()
+            version = f"{FIRST}-url"
+            url_vars = dict(deploy_artifact="", deploy_artifact_url=f"{base}/{artifact}", deploy_artifact_sha256=sha)
+            note = self.ensure_second()
+            run = deploy(self.platform, "url-1", deploy_vars(self.platform, version, artifact, **url_vars))
+            self.record("deploy from a URL", recap_problems(run, hosts, want_failed=False)
+                        + check_serves(self.platform, FIRST) + self._fetched(state, artifact, len(hosts)), run, note)
+            run = deploy(self.platform, "url-rerun", deploy_vars(self.platform, version, artifact, **url_vars))
+            self.record("re-run from a URL changed=0, nothing fetched",
+                        recap_problems(run, hosts, want_failed=False, want_unchanged=True)
+                        + check_serves(self.platform, FIRST) + self._fetched(state, artifact, len(hosts)), run)
+            wrong = dict(url_vars, deploy_artifact_url=f"{base}/nats-server-{SECOND}")
+            run = deploy(self.platform, "url-wrongsha", deploy_vars(self.platform, f"{SECOND}-url", artifact, **wrong))
+            self.record("download with another checksum", recap_problems(run, hosts, want_failed=True)
+                        + [f"after the failed deploy {p} (the previous release)" for p in check_serves(self.platform, FIRST)],
+                        run)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    @staticmethod
+    def _fetched(state: str, artifact: str, want: int) -> list[str]:
+        with open(os.path.join(state, "requests"), encoding="utf-8") as f:
+            got = sum(1 for line in f if line.strip() == f"GET /files/{artifact} 200")
+        return [] if got == want else [f"the artifact server served {artifact} {got} times, expected {want} (once per host)"]
+
+
 def table(results: list[Result]) -> str:
     width = max(len(r.case) for r in results)
     lines = [f"{'platform':<8}  {'case':<{width}}  result  detail"]
@@ -375,6 +423,8 @@ def main() -> int:
     suite.faults()
     if options.netns_of_second:
         suite.unreachable_mid_rollout(options.netns_of_second)
+    if options.platform == "linux":
+        suite.from_url()
     results_file = os.path.join(WORK, f"{options.platform}-results.json")
     with open(results_file, "w", encoding="utf-8") as f:
         json.dump([dataclasses.asdict(r) for r in suite.results], f, indent=2)
