@@ -52,6 +52,53 @@ def fmt(x, spec="%.2f"):
     return "-" if x is None else spec % x
 
 
+def median_of(rows, key):
+    vals = [float(r[key]) for r in rows if r.get(key) not in (None, "", "-")]
+    return statistics.median(vals) if vals else None
+
+
+def added_cost(small, large, key, added):
+    a, b = median_of(small, key), median_of(large, key)
+    return None if a is None or b is None else (b - a) / added
+
+
+def fleet(rows, sides, counts, by_key):
+    """What a fleet costs: per-host time, the controller's CPU seconds and peak memory, and
+    the cost of each added host (from the smallest to the largest host count) per side."""
+    serial = sorted({r.get("serial") or "all" for r in rows})
+    forks = sorted({r.get("forks") or "-" for r in rows})
+    out = ["", "Controller cost (median over the runs): wall seconds per host, CPU seconds of ansible-playbook and "
+           "its children, peak resident memory of its process tree (bench/measure.py); serial %s, forks %s."
+           % ("/".join(serial), "/".join(forks)), ""]
+    out.append("| side | hosts | phase | seconds | seconds per host | CPU s | CPU s per host | peak MB |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    for s in sides:
+        for n in counts:
+            for phase, _label in PHASES:
+                rs = by_key[(s, n, phase)]
+                sec, cpu, peak = median_of(rs, "seconds"), median_of(rs, "cpu_s"), median_of(rs, "peak_mb")
+                out.append("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
+                    s, n, phase, fmt(sec), fmt(sec / n if sec is not None else None), fmt(cpu),
+                    fmt(cpu / n if cpu is not None else None), fmt(peak, "%.0f")))
+    if len(counts) > 1:
+        lo, hi = counts[0], counts[-1]
+        out += ["", "Cost of each added host, from %d to %d hosts: (median at %d - median at %d) / %d, in wall seconds "
+                "and CPU seconds; the ratio is the side's wall cost over the baseline's." % (lo, hi, hi, lo, hi - lo), ""]
+        out.append("| side | phase | wall s per added host | CPU s per added host | wall / baseline |")
+        out.append("|---|---|---|---|---|")
+        base = {}
+        for s in sides:
+            for phase, _label in PHASES:
+                wall, cpu = (added_cost(by_key[(s, lo, phase)], by_key[(s, hi, phase)], key, hi - lo)
+                             for key in ("seconds", "cpu_s"))
+                if s == "baseline":
+                    base[phase] = wall
+                ratio = wall / base[phase] if base.get(phase) and wall is not None and s != "baseline" else None
+                out.append("| %s | %s | %s | %s | %s |" % (s, phase, fmt(wall), fmt(cpu),
+                                                           fmt(ratio) + "x" if ratio is not None else "-"))
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("raw")
@@ -133,6 +180,8 @@ def main():
                 s, n, ", ".join("%s [%s]" % (r["failed_requests"], r["failed_by_host"]) for r in rs),
                 ", ".join(r.get("refused") or "-" for r in rs),
                 ", ".join(r["ok_requests"] for r in rs)))
+    if any(r.get("cpu_s") not in (None, "") for r in rows):
+        out += fleet(rows, sides, counts, by_key)
     out.append("")
     out.append("All runs (seconds):")
     out.append("")

@@ -7,8 +7,13 @@
 #   BENCH_RUNS    runs of every (side, host count) pair (default 3)
 #   BENCH_COUNTS  host counts (default "1 5")
 #   BENCH_SIDES   sides (default "baseline role role-sockets role-sockets-s0")
+#   BENCH_HOSTS   how many harness hosts to boot (default: the largest of BENCH_COUNTS, at least 5)
+#   BENCH_SERIAL  batch size of both sides' play (serial), e.g. 5; default: all hosts at once
+#   BENCH_FORKS   forks of both sides (default 5, from bench/ansible.cfg)
 #
-# Every side starts on fresh hosts: all five hosts are torn down and booted again before each
+# The fleet run (bench/README.md): BENCH_COUNTS="1 20" BENCH_SERIAL=5 BENCH_SIDES="baseline role"
+#
+# Every side starts on fresh hosts: all hosts are torn down and booted again before each
 # (run, side, host count), so no side inherits the other's service, files or SSH masters.
 # Results: a table on stdout and in bench/results/<UTC timestamp>.md; playbook logs and the
 # raw figures in tests/output/bench-<timestamp>/ (bench/tasks.py reads them: time and round
@@ -25,7 +30,13 @@ export ANSIBLE_CONFIG=$here/ansible.cfg
 runs=${BENCH_RUNS:-3}
 read -r -a counts <<<"${BENCH_COUNTS:-1 5}"
 read -r -a sides <<<"${BENCH_SIDES:-baseline role role-sockets role-sockets-s0}"
-names=(svcw-bench1 svcw-bench2 svcw-bench3 svcw-bench4 svcw-bench5)
+largest=5
+for count in "${counts[@]}"; do ((count > largest)) && largest=$count; done
+total=${BENCH_HOSTS:-$largest}
+names=()
+for ((i = 1; i <= total; i++)); do names+=("svcw-bench$i"); done
+serial=${BENCH_SERIAL:-}
+[[ -n ${BENCH_FORKS:-} ]] && export ANSIBLE_FORKS=$BENCH_FORKS
 harness=$top/tests/harness/linux-hosts
 state=$top/tests/output/bench-hosts
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -63,7 +74,9 @@ fresh_hosts() {
 # play SIDE VERSION LIMIT LOG: one ansible-playbook run of a side.
 play() {
     local side=$1 version=$2 limit=$3 out=$4
-    local -a cmd=(ansible-playbook -i "$state/inventory.yml" --limit "$limit")
+    # measure.py: the controller's CPU seconds and peak memory of the run, in $out.usage.
+    local -a cmd=(python3 "$here/measure.py" "$out.usage" -- ansible-playbook -i "$state/inventory.yml" --limit "$limit")
+    [[ -n $serial ]] && cmd+=(-e "bench_serial=$serial")
     case $side in
         baseline) cmd+=("$here/baseline.yml" -e "hello_binary=$build/hello-$version" -e "hello_version=$version") ;;
         role) cmd+=("$here/deploy.yml" -e "deploy_artifact=$build/hello-$version" -e "deploy_version=$version") ;;
@@ -113,7 +126,7 @@ print(json.load(urllib.request.urlopen(sys.argv[1], timeout=5))["version"])' "ht
     done
 }
 
-printf 'run\tside\thosts\tphase\tseconds\tchanged\tfailed_requests\tok_requests\tfailed_by_host\tload1\ttrips_by_host\trefused\n' >"$raw"
+printf 'run\tside\thosts\tphase\tseconds\tchanged\tfailed_requests\tok_requests\tfailed_by_host\tload1\ttrips_by_host\trefused\tcpu_s\tpeak_mb\tserial\tforks\n' >"$raw"
 for ((run = 1; run <= runs; run++)); do
     # Alternate the order of the sides from one run to the next.
     order=("${sides[@]}")
@@ -170,9 +183,13 @@ print(sum(h["failed"] for h in r.values()), sum(h["ok"] for h in r.values()),
                     echo "run.sh: $stray connection(s) in $out.trips name no host of $limit; the counter misread them" >&2
                     exit 1
                 fi
-                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$side" "$count" "$phase" "$seconds" \
-                    "$(changed_of "$out")" "$failed" "$ok" "$by_host" "$load1" "$trips" "$refused" >>"$raw"
-                log "run $run/$runs $side $count host(s) $phase: ${seconds}s changed=$(changed_of "$out") failed_requests=$failed refused=$refused load=$load1 round_trips=$trips"
+                read -r cpu peak < <(python3 -c 'import json, sys
+u = json.load(open(sys.argv[1]))
+print(u["cpu_s"], u["peak_mb"])' "$out.usage")
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$side" "$count" "$phase" \
+                    "$seconds" "$(changed_of "$out")" "$failed" "$ok" "$by_host" "$load1" "$trips" "$refused" "$cpu" "$peak" \
+                    "${serial:-all}" "${ANSIBLE_FORKS:-5}" >>"$raw"
+                log "run $run/$runs $side $count host(s) $phase: ${seconds}s changed=$(changed_of "$out") failed_requests=$failed refused=$refused load=$load1 cpu=${cpu}s peak=${peak}MB round_trips=$trips"
             done
         done
     done
