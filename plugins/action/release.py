@@ -15,7 +15,6 @@ share). The host is chosen by the connection's shell:
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import tempfile
@@ -80,6 +79,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._artifact_url i
 from ansible_collections.svcwright.services.plugins.module_utils._option_values import OptionProblem, plain_options
 from ansible_collections.svcwright.services.plugins.module_utils._values import ValueProblem
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import RefusingAction
+from ansible_collections.svcwright.services.plugins.plugin_utils._go_build_cache import file_sha256
 from ansible_collections.svcwright.services.plugins.plugin_utils._platform import is_windows
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_args import validate_args
 from ansible_collections.svcwright.services.plugins.plugin_utils._service_args import argument_spec as service_argument_spec
@@ -109,8 +109,7 @@ STOP_DEADLINE_S = 120.0
 
 def sha256_of(path: str) -> str:
     try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
+        return file_sha256(path)
     except OSError as exc:
         raise ReleaseError("src: cannot read %s on the controller: %s. Make it readable by the user running "
                            "Ansible." % (path, exc.strerror or exc))
@@ -569,7 +568,8 @@ class ActionModule(RefusingAction):
         (secrets stay off the command line), then one batch runs the download, deletes the
         request file and hashes what came. The SHA-256 of the download, or None."""
         fetch = self._fetch
-        assert fetch is not None
+        if fetch is None:
+            raise ReleaseError("internal error: no download request")
         request, text, argv = windows_fetch(fetch, directory, self._dest_name or "", self._curl)
         tool = "curl.exe" if self._curl else "PowerShell (the host has no curl.exe)"
         fd, local = tempfile.mkstemp(prefix="svcwright-fetch-")

@@ -11,7 +11,6 @@ starting as a failure); a last round trip reads the result back.
 """
 from __future__ import annotations
 
-import hashlib
 import ntpath
 import os
 import re
@@ -81,6 +80,7 @@ from ansible_collections.svcwright.services.plugins.module_utils._win_service_st
     status_dict,
 )
 from ansible_collections.svcwright.services.plugins.plugin_utils._action_base import PasswordAction
+from ansible_collections.svcwright.services.plugins.plugin_utils._go_build_cache import file_sha256
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_runner import CommandResult, WinRunner
 from ansible_collections.svcwright.services.plugins.plugin_utils._win_service_ops import (
     missing_prerequisites,
@@ -122,14 +122,6 @@ def argument_spec() -> Dict[str, Any]:
     return spec
 
 
-def sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def stop_deadline(spec: ServiceSpec, stop_methods: List[str]) -> float:
     """NSSM waits stop_timeout after each graceful method that reaches the program."""
     graceful = len([m for m in stop_methods if m != "terminate"])
@@ -137,7 +129,8 @@ def stop_deadline(spec: ServiceSpec, stop_methods: List[str]) -> float:
 
 
 class ActionModule(PasswordAction):
-    TRANSFERS_FILES = True
+    # Files go through the connection itself (WinRunner.put_file): no remote temporary directory.
+    TRANSFERS_FILES = False
     ARGUMENT_SPEC = argument_spec()
 
     # -- inputs -----------------------------------------------------------------------------
@@ -154,7 +147,7 @@ class ActionModule(PasswordAction):
             except AnsibleError:
                 raise self._service_refusal(name, "nssm_binary %s does not exist on the controller. Give the path of "
                                                   "nssm.exe (e.g. from the nssm-2.24 zip, win64\\nssm.exe)." % local)
-            actual = sha256_of(local)
+            actual = file_sha256(local)
             if pin and actual != pin:
                 raise self._service_refusal(name, "nssm_binary %s has SHA-256 %s, but nssm_sha256 pins %s. Nothing was "
                                                   "changed. Use the pinned file, or update the pin." % (local, actual, pin))
@@ -285,7 +278,7 @@ class ActionModule(PasswordAction):
         os.close(fd)
         try:
             runner.fetch_file(remote, local)
-            return sha256_of(local)
+            return file_sha256(local)
         except AnsibleError as exc:
             raise self._service_refusal(name, "cannot read %s to check its SHA-256 (certutil gave none): %s"
                                         % (remote, exc))

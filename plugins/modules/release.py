@@ -87,7 +87,7 @@ options:
         anything is sent (a mismatch fails the task and changes nothing), and the upload is checked against it
         on the host (a corrupted upload fails the task and is removed, with the directories made for it). When
         not given, it is computed from O(src) on the controller.
-      - Required with O(url): the host checks what it downloaded against it, and a download with another
+      - Required with O(url), since the host checks what it downloaded against it; a download with another
         checksum never becomes a release.
     type: str
   url:
@@ -107,8 +107,8 @@ options:
     type: str
   headers:
     description:
-      - Headers to send with the download, for example V({Authorization: "Bearer ..."}). Names as HTTP spells
-        them; values one line of printable ASCII. Their values are secret (never logged nor shown).
+      - Headers to send with the download, for example an C(Authorization) header with a bearer token. Names as
+        HTTP spells them; values one line of printable ASCII. Their values are secret (never logged nor shown).
     type: dict
   url_username:
     description:
@@ -718,7 +718,7 @@ def main() -> None:
         sha256 = check_sha256(params["sha256"]) if params["sha256"] else None
         version = check_version(params["version"]) if params["version"] is not None else None
         definition = storable(params["definition"]) if params["definition"] is not None else None
-        fetch = check_fetch(params) if params["url"] else None
+        fetch: Optional[Fetch] = check_fetch(params) if params["url"] else None
         request = Request(params["state"], version, dest_name, sha256, check_keep(params["keep"]), None, definition)
         if request.state in ("present", "active") and (sha256 is None or dest_name is None):
             raise ReleaseError("sha256 and dest_name are needed to ship (the action plugin passes them)")
@@ -772,13 +772,14 @@ def main() -> None:
             name, made = rel.make_incoming(plan.ship)
         except OSError as exc:
             rel.fail("cannot create the upload directory in %s: %s. Nothing was changed." % (rel.releases_dir, exc))
-        if fetch is None:
+        if fetch is not None:
+            # The host fetches the artifact itself, in this same run.
+            rel.fetch(fetch, name, dest_name or "", made)
+            incoming, created = name, made
+        else:
             # First of two runs: the action uploads into this directory, then runs the module again.
             result.update(upload_dir=os.path.join(rel.releases_dir, name), created_dirs=made)
             module.exit_json(**result)
-        # The host fetches the artifact itself, in this same run.
-        rel.fetch(fetch, name, dest_name or "", made)
-        incoming, created = name, made
 
     token = secrets.token_hex(4)
     done: List[str] = []

@@ -357,7 +357,6 @@ class Suite:
         note = "; ".join(filter(None, (note, f"{first} unanswered in {gaps} of {len(first_seen)} polls during the run")))
         self.record("host unreachable mid rolling deploy", problems, run, note)
 
-
     def from_url(self) -> None:
         """Linux: the hosts download the release themselves from an HTTP server on this machine's
         side of the test network; a re-run downloads nothing; a download with another checksum
@@ -388,7 +387,7 @@ class Suite:
             self.record("re-run from a URL changed=0, nothing fetched",
                         recap_problems(run, hosts, want_failed=False, want_unchanged=True)
                         + check_serves(self.platform, FIRST) + self._fetched(state, artifact, len(hosts)), run)
-            wrong = dict(url_vars, deploy_artifact_url=f"{base}/nats-server-{SECOND}")
+            wrong = {**url_vars, "deploy_artifact_url": f"{base}/nats-server-{SECOND}"}
             run = deploy(self.platform, "url-wrongsha", deploy_vars(self.platform, f"{SECOND}-url", artifact, **wrong))
             self.record("download with another checksum", recap_problems(run, hosts, want_failed=True)
                         + [f"after the failed deploy {p} (the previous release)" for p in check_serves(self.platform, FIRST)],
