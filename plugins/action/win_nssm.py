@@ -129,8 +129,7 @@ def stop_deadline(spec: ServiceSpec, stop_methods: List[str]) -> float:
 
 
 class ActionModule(PasswordAction):
-    # Files go through the connection itself (WinRunner.put_file): no remote temporary directory.
-    TRANSFERS_FILES = False
+    TRANSFERS_FILES = True
     ARGUMENT_SPEC = argument_spec()
 
     # -- inputs -----------------------------------------------------------------------------
