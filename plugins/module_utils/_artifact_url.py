@@ -81,9 +81,10 @@ def shown_url(url: str) -> str:
     return "%s://%s%s%s" % (parts.scheme, parts.netloc, parts.path, "?..." if parts.query else "")
 
 
-def _visible_ascii(value: str, what: str, fix: str) -> None:
+def _visible_ascii(value: str, what: str, fix: str, spaces: bool = False) -> None:
+    """Printable ASCII only (and spaces where ``spaces``); the value itself is never shown."""
     for i, ch in enumerate(value):
-        if not " " < ch < "\x7f" and not (ch == " " and what.startswith("headers.")):
+        if not (" " < ch < "\x7f" or (spaces and ch == " ")):
             raise UrlProblem("%s: has %s at position %d, which a download request cannot carry. %s"
                              % (what, "U+%04X" % ord(ch), i, fix))
 
@@ -141,7 +142,7 @@ def check_headers(headers: Any) -> Tuple[Tuple[str, str], ...]:
                              "YAML." % name)
         text = str(value)
         # The value is not shown: it may be a token.
-        _visible_ascii(text, "headers.%s" % name, "Give the value as one line of printable ASCII.")
+        _visible_ascii(text, "headers.%s" % name, "Give the value as one line of printable ASCII.", spaces=True)
         if text != text.strip():
             raise UrlProblem("headers.%s: starts or ends with a space, which HTTP drops. Remove it." % name)
         out.append((name, text))
@@ -171,7 +172,7 @@ def check_fetch(params: Mapping[str, Any]) -> Fetch:
         if not isinstance(password, str):
             raise UrlProblem("url_password: must be a string. Quote it in YAML.")
         # Its value is never shown.
-        _visible_ascii(password.replace(" ", "!"), "url_password", "Give it in printable ASCII.")
+        _visible_ascii(password, "url_password", "Give it in printable ASCII.", spaces=True)
     headers = check_headers(params.get("headers"))
     if username is not None and any(name.lower() == "authorization" for name, _v in headers):
         raise UrlProblem("headers: Authorization is given together with url_username. Give one of them.")
@@ -291,5 +292,6 @@ def windows_fetch(fetch: Fetch, directory: str, output_name: str, curl: bool) ->
 
 def check_windows_base(base: str) -> None:
     """Fetching on Windows needs an ASCII base path (checked before the first command)."""
-    _visible_ascii(base.replace(" ", "_"), "base", "On Windows, fetching from a URL needs a base path in ASCII "
-                   "(curl.exe reads paths in the ANSI code page). Give another base, or ship from the controller (src).")
+    _visible_ascii(base, "base", "On Windows, fetching from a URL needs a base path in ASCII "
+                   "(curl.exe reads paths in the ANSI code page). Give another base, or ship from the controller (src).",
+                   spaces=True)
